@@ -1,0 +1,282 @@
+// Differential test against OVS 3.1: every recorded ofproto/trace of the OVN
+// scenarios is re-run through our pipeline and compared with what OVS
+// printed.
+//
+// Per trace, per recirculation pass:
+// - "Datapath actions:" must equal OVS's (recirculation ids compared up to
+//   renaming);
+// - our megaflow may not un-wildcard any bit OVS's "Megaflow:" leaves
+//   wildcarded (counted per scenario);
+// - our megaflow must be correct: 1,000 random flows drawn inside it (random
+//   values in every wildcarded packet bit) translate to the same actions.
+// Differences we know about and cannot fix are listed, with the reason, in
+// tests/data/oracle-known-differences.tsv; such a trace must still differ
+// (a fixed one has to be removed from the list), every other must pass.
+// The program ends with a line "N passed, M failed".
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <random>
+
+#include "control/trace/scenario.h"
+#include "control/trace/trace.h"
+#include "dataplane/flow/field.h"
+#include "dataplane/flow/match.h"
+#include "dataplane/packet/parse.h"
+#include "dataplane/pipeline/pipeline.h"
+#include "dataplane/pipeline/xlate.h"
+#include "tests/interop/oracle.h"
+
+namespace dpuflow::testing {
+namespace {
+
+using namespace dataplane;
+using control::Scenario;
+
+struct Totals {
+  int passed = 0, failed = 0, known = 0;
+  std::map<std::string, int> extra_bits;     // per scenario
+  std::map<std::string, int> samples;        // property samples per scenario
+  std::map<std::string, std::string> extra_fields;
+};
+Totals& totals() {
+  static Totals t;
+  return t;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const Scenario& scenario(const std::string& name) {
+  static std::map<std::string, Scenario> cache;
+  auto it = cache.find(name);
+  if (it != cache.end()) return it->second;
+  std::string d = test_data_dir() + "/ovn-scenarios/" + name + "/";
+  control::ScenarioFiles f;
+  f.flows = read_file(d + "flows.txt");
+  f.groups = read_file(d + "groups.txt");
+  f.meters = read_file(d + "meters.txt");
+  f.tlv_map = read_file(d + "tlv-map.txt");
+  f.dp_ports = read_file(d + "dp-ports.txt");
+  f.ofports = read_file(d + "ofport-iface-map.csv");
+  std::string underlay = read_file(d + "underlay.txt");
+  if (!underlay.empty()) {
+    std::string line, last;
+    std::stringstream ss(underlay);
+    while (std::getline(ss, line))
+      if (!line.empty() && line[0] != '#') last = line;
+    std::string err;
+    f.underlay = control::parse_underlay_spec(last, &err);
+    EXPECT_TRUE(f.underlay) << err;
+  }
+  std::string err;
+  auto s = control::load_scenario(f, &err);
+  EXPECT_TRUE(s) << name << ": " << err;
+  return cache.emplace(name, s ? std::move(*s) : Scenario()).first->second;
+}
+
+std::vector<uint8_t> hex_bytes(const std::string& hex) {
+  std::vector<uint8_t> b;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    b.push_back(static_cast<uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
+  return b;
+}
+
+// Names of fields in which `extra` has bits.
+std::string field_names(const FlowMask& extra) {
+  std::string names;
+  const auto* e = reinterpret_cast<const uint8_t*>(&extra);
+  for (const FieldDesc& f : all_fields()) {
+    if (!f.n_bytes || !f.alias.empty() && f.alias == f.name) continue;
+    bool any = false;
+    for (int i = 0; i < f.n_bytes; ++i) any |= e[f.offset + i] != 0;
+    if (any && names.find(std::string(f.name)) == std::string::npos) {
+      if (!names.empty()) names += ",";
+      names += f.name;
+    }
+  }
+  return names;
+}
+
+int popcount(const FlowMask& m) {
+  const auto* b = reinterpret_cast<const uint8_t*>(&m);
+  int n = 0;
+  for (size_t i = 0; i < sizeof m; ++i) n += __builtin_popcount(b[i]);
+  return n;
+}
+
+// Random flows inside the megaflow of `pass` must translate identically.
+int check_megaflow_property(const Scenario& s, const control::TracePass& pass,
+                            const FrozenState* frozen, uint32_t first_recirc,
+                            const std::string& expect, std::string* failure) {
+  std::mt19937_64 rng(0x5eed ^ pass.recirc_id);
+  constexpr int kSamples = 1000;
+  const auto* m = reinterpret_cast<const uint8_t*>(&pass.megaflow);
+  // Only packet fields vary: everything after the register block, plus the
+  // datapath's conntrack metadata; not tunnel/regs/metadata (frozen or zero).
+  const size_t vary_from = offsetof(FlowKey, skb_priority);
+  for (int i = 0; i < kSamples; ++i) {
+    FlowKey k = pass.flow;
+    auto* kb = reinterpret_cast<uint8_t*>(&k);
+    for (size_t b = vary_from; b < sizeof k; ++b) {
+      if (b >= offsetof(FlowKey, in_port) && b < offsetof(FlowKey, ct_state)) continue;
+      if (b >= offsetof(FlowKey, packet_type) && b < offsetof(FlowKey, ct_label)) continue;
+      if (b >= offsetof(FlowKey, conj_id) && b < offsetof(FlowKey, dl_dst)) continue;
+      if (b >= offsetof(FlowKey, dl_type) && b < offsetof(FlowKey, vlans)) continue;
+      if (b >= offsetof(FlowKey, vlans) && b < offsetof(FlowKey, nw_src)) continue;
+      kb[b] = static_cast<uint8_t>((kb[b] & m[b]) | (rng() & ~m[b]));
+    }
+    RecircTable recirc(first_recirc);
+    XlateIn in;
+    in.pipeline = s.pipeline.get();
+    in.ports = &s.ports;
+    in.recirc = &recirc;
+    in.flow = k;
+    in.frozen = frozen;
+    in.allow_side_effects = pass.allow_side_effects;
+    XlateOut out = xlate(in);
+    std::string got = format_dp_actions(out.actions);
+    if (got != expect) {
+      *failure = fmt::format("sample {} inside the megaflow translates differently:\n  {}\nvs {}",
+                             i, got, expect);
+      return i;
+    }
+  }
+  return kSamples;
+}
+
+class OracleTraceTest : public ::testing::TestWithParam<OracleTrace> {};
+
+TEST_P(OracleTraceTest, MatchesOvs) {
+  const OracleTrace& t = GetParam();
+  const Scenario& s = scenario(t.scenario);
+  ASSERT_TRUE(s.pipeline) << "scenario did not load";
+  auto known = load_known_differences();
+  std::string known_reason;
+  for (const auto& k : known)
+    if (k.id == t.id) known_reason = k.reason;
+
+  std::string failure;
+  std::string err;
+  std::optional<FlowKey> flow;
+  if (t.bridge != "br-int") {
+    failure = fmt::format("trace on bridge {}: only br-int is modelled", t.bridge);
+  } else {
+    flow = control::parse_trace_flow(s, t.flow, &err);
+    if (!flow) failure = "flow does not parse: " + err;
+  }
+  uint32_t packet_len = 0;
+  if (flow && !t.packet_hex.empty()) {
+    auto bytes = hex_bytes(t.packet_hex);
+    FlowKey pk{};
+    auto r = parse_packet(bytes.data(), bytes.size(), host16(flow->in_port), pk);
+    (void)r;
+    flow = pk;
+    packet_len = static_cast<uint32_t>(bytes.size());
+  }
+  control::TraceResult res;
+  if (flow) {
+    control::TraceOptions opts;
+    for (const std::string& c : t.ct_next) {
+      auto st = control::parse_ct_state_flags(c, &err);
+      ASSERT_TRUE(st) << err;
+      opts.ct_next.push_back(*st);
+    }
+    opts.packet_len = packet_len;
+    res = control::run_trace(*s.pipeline, s.ports, *flow, opts);
+    std::vector<std::string> ours;
+    for (const auto& p : res.passes) ours.push_back(p.actions_text);
+    auto a = normalize_recirc_ids(ours), b = normalize_recirc_ids(t.actions);
+    if (a != b) {
+      failure = "datapath actions differ:\n";
+      for (size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+        failure += fmt::format("  pass {}: ours {}\n          ovs  {}\n", i,
+                               i < a.size() ? a[i] : "(none)", i < b.size() ? b[i] : "(none)");
+      }
+    }
+  }
+  if (failure.empty()) {
+    // Megaflows: no bit beyond OVS's, and correct by sampling.
+    for (size_t i = 0; i < res.passes.size() && i < t.megaflows.size(); ++i) {
+      const auto& pass = res.passes[i];
+      auto ovs = control::parse_trace_megaflow(s, t.megaflows[i], &err);
+      ASSERT_TRUE(ovs) << "OVS megaflow does not parse: " << err << "\n  " << t.megaflows[i];
+      FlowMask extra = pass.megaflow;
+      auto* eb = reinterpret_cast<uint8_t*>(&extra);
+      const auto* ob = reinterpret_cast<const uint8_t*>(&ovs->mask);
+      for (size_t b = 0; b < sizeof extra; ++b) eb[b] &= static_cast<uint8_t>(~ob[b]);
+      int n = popcount(extra);
+      totals().extra_bits[t.scenario] += n;
+      if (n) {
+        totals().extra_fields[t.scenario] += fmt::format(" {}:{}", t.id, field_names(extra));
+        failure += fmt::format("pass {}: megaflow un-wildcards {} bits OVS leaves wildcarded ({})\n"
+                               "  ours {}\n  ovs  {}\n",
+                               i, n, field_names(extra), pass.megaflow_text, t.megaflows[i]);
+      }
+      std::string pf;
+      int ok = check_megaflow_property(s, pass, pass.has_frozen ? &pass.frozen : nullptr,
+                                       pass.first_recirc_id, pass.actions_text, &pf);
+      totals().samples[t.scenario] += ok;
+      if (!pf.empty()) failure += fmt::format("pass {}: {}\n", i, pf);
+    }
+  }
+  if (!known_reason.empty()) {
+    ++totals().known;
+    EXPECT_FALSE(failure.empty()) << t.id << " now matches OVS: remove it from "
+                                  << "tests/data/oracle-known-differences.tsv";
+    if (!failure.empty()) {
+      std::printf("[ KNOWN    ] %s: %s\n", t.id.c_str(), known_reason.c_str());
+    }
+    return;
+  }
+  if (failure.empty()) {
+    ++totals().passed;
+  } else {
+    ++totals().failed;
+    ADD_FAILURE() << t.id << ": " << failure << "\n--- our trace ---\n" << res.text;
+  }
+}
+
+std::vector<OracleTrace> all_traces() {
+  std::vector<OracleTrace> all;
+  for (const std::string& s : scenario_names()) {
+    auto t = load_oracle_traces(s);
+    all.insert(all.end(), t.begin(), t.end());
+  }
+  return all;
+}
+
+INSTANTIATE_TEST_SUITE_P(Ovn, OracleTraceTest, ::testing::ValuesIn(all_traces()),
+                         [](const ::testing::TestParamInfo<OracleTrace>& info) {
+                           std::string n = info.param.id;
+                           for (char& c : n)
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return n;
+                         });
+
+class Summary : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    const Totals& t = totals();
+    std::printf("\nmegaflow report (bits un-wildcarded beyond OVS; random samples checked):\n");
+    for (const auto& [s, n] : t.samples) {
+      int extra = t.extra_bits.count(s) ? t.extra_bits.at(s) : 0;
+      std::printf("  %-18s extra bits: %d  samples: %d%s\n", s.c_str(), extra, n,
+                  t.extra_fields.count(s) ? t.extra_fields.at(s).c_str() : "");
+    }
+    std::printf("oracle traces: %d known differences (see tests/data/oracle-known-differences.tsv)\n",
+                t.known);
+    std::printf("%d passed, %d failed\n", t.passed, t.failed);
+  }
+};
+const auto* const kSummary = ::testing::AddGlobalTestEnvironment(new Summary);
+
+}  // namespace
+}  // namespace dpuflow::testing
