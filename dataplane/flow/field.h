@@ -74,6 +74,9 @@ enum class Prereq : uint8_t {
   kNd,        // ICMPv6 type 135 or 136
   kNdSolicit, // ICMPv6 type 135
   kNdAdvert,  // ICMPv6 type 136
+  // Added after the first draft (keep the values above stable):
+  kEthernet,  // packet_type = Ethernet (OVS MFP_ETHERNET: dl_src, dl_dst, vlan_tci...)
+  kCtValid,   // ct_state shows a valid connection (ct_nw_src, ct_tp_dst...)
 };
 
 // How values of a field are written in ovs-ofctl syntax.
@@ -89,6 +92,7 @@ enum class FieldFormat : uint8_t {
   kCtState,    // +trk-new... syntax
   kTcpFlags,   // +syn-ack... syntax (values may also be hex)
   kEthType,    // 0x-hex (dl_type)
+  kPacketType, // (ns,ns_type), e.g. packet_type=(0,0x800)
 };
 
 enum class Maskable : uint8_t { kNo, kYes };
@@ -109,11 +113,19 @@ struct FieldDesc {
   bool writable;                // can be set_field/load/move destination
   Prereq prereq;
   FieldFormat format;
+  // For experimenter OXM codes (oxm_header class 0xffff, e.g. NXOXM_ET_DP_HASH)
+  // the experimenter id (0x00002320 for NXOXM_ET); 0 otherwise.
+  uint32_t oxm_experimenter = 0;
 };
 
 // All fields, indexed by FieldId.
 const FieldDesc& field_desc(FieldId id);
 std::span<const FieldDesc> all_fields();
+
+// True for tun_metadata0..63 (no fixed bytes: see resolve_field()).
+constexpr bool is_tun_metadata(FieldId id) {
+  return id >= FieldId::kTunMetadata0 && id <= FieldId::kTunMetadata63;
+}
 
 // Name lookup (see the design note for accepted spellings).  Case-sensitive
 // for ovs-fields names, as OVS is; NXM/OXM names are upper case.
@@ -132,5 +144,10 @@ struct ResolvedField {
   uint16_t n_bits;    // usable bits (tun_metadata: 8 * length)
   uint8_t bit_shift;
 };
+
+// The width in bytes of a field's value as FieldValue holds it (subfield.h):
+// ceil(n_bits / 8).  Values are right-aligned: value bit 0 is the field's
+// least significant bit, wherever bit_shift puts it in the FlowKey bytes.
+constexpr uint16_t field_value_bytes(const ResolvedField& f) { return (f.n_bits + 7) / 8; }
 
 }  // namespace dpuflow::dataplane

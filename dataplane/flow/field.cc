@@ -1,0 +1,83 @@
+// Field registry lookups over the constant table in field_table.cc.
+#include "dataplane/flow/field.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "dataplane/flow/field_table.h"
+
+namespace dpuflow::dataplane {
+namespace {
+
+constexpr uint32_t kOnfExperimenter = 0x4f4e4600;  // ONFOXM_ET
+
+// Spellings OVS also accepts that have no column in the table: the OpenFlow
+// 1.3 ONF extension names of two OpenFlow 1.5 fields.
+struct ExtraName {
+  std::string_view name;
+  FieldId id;
+  uint32_t header;  // class 0xffff, with kOnfExperimenter
+};
+constexpr ExtraName kExtraNames[] = {
+    {"ONFOXM_ET_TCP_FLAGS", FieldId::kTcpFlags, 0xffffu << 16 | 42u << 9 | 6},
+    {"ONFOXM_ET_ACTSET_OUTPUT", FieldId::kActsetOutput, 0xffffu << 16 | 43u << 9 | 8},
+};
+
+using NameIndex = std::vector<std::pair<std::string_view, FieldId>>;
+
+NameIndex build_name_index() {
+  NameIndex index;
+  for (const FieldDesc& f : internal::field_table()) {
+    for (std::string_view n : {f.name, f.alias, f.nxm_name, f.oxm_name}) {
+      if (!n.empty()) index.emplace_back(n, f.id);
+    }
+  }
+  for (const ExtraName& e : kExtraNames) index.emplace_back(e.name, e.id);
+  std::sort(index.begin(), index.end());
+  return index;
+}
+
+const NameIndex& name_index() {
+  static const NameIndex index = build_name_index();
+  return index;
+}
+
+// Header without its length byte and has-mask bit: class << 7 | field.
+constexpr uint32_t header_key(uint32_t header) { return header >> 9; }
+
+}  // namespace
+
+const FieldDesc& field_desc(FieldId id) {
+  return internal::field_table()[static_cast<size_t>(id)];
+}
+
+std::span<const FieldDesc> all_fields() { return internal::field_table(); }
+
+const FieldDesc* field_by_name(std::string_view name) {
+  const NameIndex& index = name_index();
+  auto it = std::lower_bound(index.begin(), index.end(), name,
+                             [](const auto& e, std::string_view n) { return e.first < n; });
+  if (it == index.end() || it->first != name) return nullptr;
+  return &field_desc(it->second);
+}
+
+const FieldDesc* field_by_header(uint32_t header, uint32_t experimenter) {
+  const uint32_t key = header_key(header);
+  const bool is_experimenter = (header >> 16) == 0xffff;
+  for (const FieldDesc& f : internal::field_table()) {
+    if (f.nxm_header && header_key(f.nxm_header) == key) return &f;
+    if (f.oxm_header && header_key(f.oxm_header) == key &&
+        (!is_experimenter || f.oxm_experimenter == experimenter)) {
+      return &f;
+    }
+  }
+  if (is_experimenter && experimenter == kOnfExperimenter) {
+    for (const ExtraName& e : kExtraNames) {
+      if (header_key(e.header) == key) return &field_desc(e.id);
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace dpuflow::dataplane
