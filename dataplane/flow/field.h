@@ -4,9 +4,10 @@
 // Design note
 // - A field is a run of bytes in FlowKey (flow_key.h), big-endian, possibly a
 //   narrower bit width than its bytes (e.g. vlan_vid is 12 bits of a be16,
-//   ip_dscp is the upper 6 bits of nw_tos).  `FieldDesc::bits_mask` gives the
-//   valid bits within the byte run, so masking, reading and writing are
-//   byte-string operations (see subfield.h).
+//   ip_dscp is the upper 6 bits of nw_tos: n_bits 6, bit_shift 2).  Values
+//   are handled right-aligned (field_value_bytes()); field_all_ones() in
+//   subfield.h gives the bits a field really stores, so masking, reading and
+//   writing are byte-string operations (see subfield.h).
 // - tun_metadataN fields have no fixed place: the TLV map assigns each an
 //   offset and length inside FlowKey::tun_metadata.  Resolve them with
 //   `resolve_field()` and a TlvMap before touching bytes.

@@ -22,7 +22,9 @@ struct Match {
   FlowKey value{};
   FlowMask mask{};
 
-  // Sets field bits (value & mask), widening the mask.
+  // Sets the field to value/mask (value & mask), replacing whatever this
+  // match had for the field's bits, as OVS mf_set() does; other fields that
+  // share bytes with it (ip_dscp and nw_ecn in nw_tos) are untouched.
   void set_field_masked(const ResolvedField& f, const FieldValue& v, const FieldValue& m);
   void set_field(const ResolvedField& f, const FieldValue& v);
   // True if `k` matches: (k & mask) == value.

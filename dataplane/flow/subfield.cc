@@ -5,7 +5,8 @@
 // (j + bit_shift) of the field's bytes in FlowKey, counted from the least
 // significant bit of the last byte.  Value bits that have no storage (the
 // upper byte of arp_op) read as zero and are dropped on write; nw_tos keeps
-// only its DSCP bits, as OVS does.  in_port_oxm and actset_output are 32-bit
+// only its DSCP bits, ct_state its eight flags and tun_flags its four flags,
+// as OVS's match code does.  in_port_oxm and actset_output are 32-bit
 // OpenFlow 1.1 port numbers over 16-bit storage: the conversion lives here.
 #include "dataplane/flow/subfield.h"
 
@@ -41,7 +42,9 @@ void store_be(uint8_t* p, size_t n, uint64_t v) {
 
 // A field whose value bytes are exactly its FlowKey bytes.
 bool is_plain(const ResolvedField& f) {
-  return f.bit_shift == 0 && f.n_bits == 8 * f.n_bytes && !is_port32(*f.desc);
+  return f.bit_shift == 0 && f.n_bits == 8 * f.n_bytes && !is_port32(*f.desc) &&
+         f.desc->id != FieldId::kIpDscp && f.desc->id != FieldId::kCtState &&
+         f.desc->id != FieldId::kTunFlags;
 }
 
 // Value bits that have storage, for fields narrower than 64 bits of storage.
@@ -49,7 +52,12 @@ uint64_t stored_value_mask(const ResolvedField& f) {
   const int storage_bits = 8 * f.n_bytes - f.bit_shift;
   const int bits = std::min<int>(f.n_bits, storage_bits);
   uint64_t m = bits >= 64 ? ~0ull : (1ull << bits) - 1;
-  if (f.desc->id == FieldId::kIpDscp) m &= 0xfc;  // nw_tos: DSCP bits only
+  switch (f.desc->id) {
+    case FieldId::kIpDscp: m &= 0xfc; break;   // nw_tos: the DSCP bits only
+    case FieldId::kCtState: m &= 0xff; break;  // the eight defined ct_state bits (as OVS)
+    case FieldId::kTunFlags: m &= kTnlFOam | kTnlFDontFragment | kTnlFCsum | kTnlFKey; break;
+    default: break;
+  }
   return m;
 }
 

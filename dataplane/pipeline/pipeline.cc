@@ -88,6 +88,10 @@ const char* ofp_err_name(OfpErr e) {
     case OfpErr::kInvalidMeter: return "OFPMMFC_INVALID_METER";
     case OfpErr::kUnknownMeter: return "OFPMMFC_UNKNOWN_METER";
     case OfpErr::kOutOfMeters: return "OFPMMFC_OUT_OF_METERS";
+    case OfpErr::kTlvAlreadyMapped: return "NXTTMFC_ALREADY_MAPPED";
+    case OfpErr::kTlvDupEntry: return "NXTTMFC_DUP_ENTRY";
+    case OfpErr::kTlvBadOptLen: return "NXTTMFC_BAD_OPT_LEN";
+    case OfpErr::kTlvTableFull: return "NXTTMFC_TABLE_FULL";
   }
   return "?";
 }
@@ -107,6 +111,11 @@ void Pipeline::clear() { *this = Pipeline(); }
 const Rule* Pipeline::lookup(uint8_t table, const FlowKey& flow, FlowMask* wc) const {
   if (table >= kNumTables) return nullptr;
   return tables_[table]->lookup(flow, wc);
+}
+
+const Classifier& Pipeline::table(uint8_t table) const {
+  static const Classifier kEmpty;
+  return table < kNumTables ? *tables_[table] : kEmpty;
 }
 
 size_t Pipeline::n_rules() const {
@@ -300,7 +309,8 @@ PipelineStatus Pipeline::modify(const FlowMod& fm, FlowModResult* result, int64_
     rule->created_ms = old->created_ms;
     rule->has_conjunction = Classifier::is_conjunctive(rule->spec.actions);
     if (!(fm.spec.flags & kFlagResetCounts)) copy_counters(*old, *rule);
-    insert_rule(rule->spec.table, std::move(rule), result);
+    const uint8_t table = rule->spec.table;
+    insert_rule(table, std::move(rule), result);
   }
   return std::nullopt;
 }
@@ -426,6 +436,36 @@ PipelineStatus Pipeline::apply(const MeterMod& mm, FlowModResult* result) {
       return std::nullopt;
     }
   }
+  return std::nullopt;
+}
+
+// ---- TLV map -------------------------------------------------------------------
+
+PipelineStatus Pipeline::apply(const TlvMod& tm) {
+  if (tm.command == TlvModCommand::kClear) {
+    tlv_.clear();
+    return std::nullopt;
+  }
+  TlvMap next = tlv_;
+  for (const TlvModEntry& e : tm.mappings) {
+    if (e.index < 0 || e.index >= kNumTunMetadata || e.length % 4 || e.length > 124) {
+      return error(OfpErr::kTlvBadOptLen,
+                   fmt::format("tun_metadata{}: bad index or option length {}", e.index, e.length));
+    }
+    if (next.mapped(e.index)) {
+      return error(OfpErr::kTlvAlreadyMapped,
+                   fmt::format("tun_metadata{} is already mapped", e.index));
+    }
+    if (next.find(e.opt_class, e.opt_type) >= 0) {
+      return error(OfpErr::kTlvDupEntry,
+                   fmt::format("option class {:#x} type {:#x} is already mapped", e.opt_class,
+                               e.opt_type));
+    }
+    if (auto why = next.add(e.index, e.opt_class, e.opt_type, e.length)) {
+      return error(OfpErr::kTlvTableFull, fmt::format("tun_metadata{}: {}", e.index, *why));
+    }
+  }
+  tlv_ = next;
   return std::nullopt;
 }
 

@@ -73,6 +73,10 @@ enum class OfpErr : uint8_t {
   kInvalidMeter,    // OFPMMFC_INVALID_METER
   kUnknownMeter,    // OFPMMFC_UNKNOWN_METER
   kOutOfMeters,     // OFPMMFC_OUT_OF_METERS
+  kTlvAlreadyMapped,  // NXTTMFC_ALREADY_MAPPED
+  kTlvDupEntry,       // NXTTMFC_DUP_ENTRY
+  kTlvBadOptLen,      // NXTTMFC_BAD_OPT_LEN
+  kTlvTableFull,      // NXTTMFC_TABLE_FULL
 };
 // OVS's name of the error, e.g. "OFPFMFC_OVERLAP".
 const char* ofp_err_name(OfpErr e);
@@ -119,6 +123,20 @@ struct MeterMod {
   MeterSpec meter;  // kDelete: only meter_id matters (kMeterAll: all meters)
 };
 
+// NXT_TLV_TABLE_MOD.  ADD maps every entry or none; CLEAR empties the map.
+// (DELETE needs TlvMap to release one mapping in place; not offered yet.)
+enum class TlvModCommand : uint8_t { kAdd, kClear };
+struct TlvModEntry {
+  int index = 0;  // tun_metadata<index>
+  uint16_t opt_class = 0;
+  uint8_t opt_type = 0;
+  uint8_t length = 0;
+};
+struct TlvMod {
+  TlvModCommand command = TlvModCommand::kAdd;
+  std::vector<TlvModEntry> mappings;
+};
+
 class Pipeline {
  public:
   Pipeline();
@@ -132,7 +150,8 @@ class Pipeline {
   // Highest-priority rule of `table` matching `flow` (null: no match or no
   // such table).  ORs the bits the lookup used into `wc` when not null.
   const Rule* lookup(uint8_t table, const FlowKey& flow, FlowMask* wc) const;
-  const Classifier& table(uint8_t table) const { return *tables_[table < kNumTables ? table : 0]; }
+  // Table 255 (not a table) reads as an empty classifier.
+  const Classifier& table(uint8_t table) const;
   size_t n_rules() const;
 
   const GroupSpec* group(uint32_t group_id) const;
@@ -157,6 +176,7 @@ class Pipeline {
   [[nodiscard]] PipelineStatus apply(const GroupMod& gm, FlowModResult* result = nullptr);
   // Meter deletion reports the flows it deleted in `result`.
   [[nodiscard]] PipelineStatus apply(const MeterMod& mm, FlowModResult* result = nullptr);
+  [[nodiscard]] PipelineStatus apply(const TlvMod& tm);
   // Replaces the TLV map (built by the caller with TlvMap::add()).
   void set_tlv_map(const TlvMap& tlv) { tlv_ = tlv; }
   // Removes one rule (idle/hard timeout expiry).  Returns it, or null.
