@@ -62,6 +62,11 @@ const FieldDesc* field_by_name(std::string_view name) {
   return &field_desc(it->second);
 }
 
+const FieldDesc* field_by_ovs_name(std::string_view name) {
+  const FieldDesc* f = field_by_name(name);
+  return f && (f->name == name || f->alias == name) ? f : nullptr;
+}
+
 const FieldDesc* field_by_header(uint32_t header, uint32_t experimenter) {
   const uint32_t key = header_key(header);
   const bool is_experimenter = (header >> 16) == 0xffff;

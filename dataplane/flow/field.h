@@ -131,6 +131,10 @@ constexpr bool is_tun_metadata(FieldId id) {
 // Name lookup (see the design note for accepted spellings).  Case-sensitive
 // for ovs-fields names, as OVS is; NXM/OXM names are upper case.
 const FieldDesc* field_by_name(std::string_view name);
+// The same restricted to the ovs-fields names and aliases (no NXM/OXM
+// names), as ovs-ofctl accepts them as match keys ("reg0=1", "dl_src=...",
+// but not "NXM_NX_REG0=1").
+const FieldDesc* field_by_ovs_name(std::string_view name);
 // Lookup by NXM/OXM header (class, field; the length and has-mask bit are
 // ignored).  For experimenter OXM (class 0xffff) `experimenter` selects.
 const FieldDesc* field_by_header(uint32_t header, uint32_t experimenter = 0);

@@ -77,13 +77,12 @@ bool covers(const FieldValue& mask, const FieldValue& ones) {
 int parse_int_prefix(std::string_view s, uint8_t* out, size_t n_bytes) {
   std::memset(out, 0, n_bytes);
   if (s.size() >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-    size_t i = 2, n_digits = 0;
+    size_t i = 2;
     std::string digits;
     for (; i < s.size() && std::isxdigit(static_cast<unsigned char>(s[i])); ++i) {
       if (digits.empty() && s[i] == '0') continue;
       digits += s[i];
     }
-    (void)n_digits;
     if (i == 2) return -1;
     if ((digits.size() + 1) / 2 > n_bytes) return -2;
     size_t pos = n_bytes;
@@ -490,7 +489,11 @@ std::optional<ParsedValue> parse_field_value(const ResolvedField& f, std::string
       return fail(error, fmt::format("{}: value too large for {}-bit field {}", text, f.n_bits, d.name));
     }
   }
-  if (pv.has_mask && d.maskable == Maskable::kNo && !pv.mask.is_zero() && !covers(pv.mask, ones)) {
+  // A field that is not maskable takes only an all-zero or all-ones mask
+  // (all ones over its bytes, as OVS checks it: nw_ecn=1/0x3 is refused).
+  if (pv.has_mask && d.maskable == Maskable::kNo && !pv.mask.is_zero() &&
+      !std::all_of(pv.mask.bytes.begin(), pv.mask.bytes.begin() + w,
+                   [](uint8_t b) { return b == 0xff; })) {
     return fail(error, fmt::format("{}: invalid mask for field {}", text, d.name));
   }
   if (pv.has_mask && covers(pv.mask, ones)) pv.has_mask = false;
@@ -578,10 +581,10 @@ std::string format_set_field_value(const ResolvedField& f, const FieldValue& val
     case FieldFormat::kFrag:
       return internal::format_frag_value(static_cast<uint8_t>(value.to_u64()),
                                          static_cast<uint8_t>(mask.to_u64()));
-    case FieldFormat::kCtState:
+    case FieldFormat::kCtState:  // read-only: only traces print it this way
       return internal::format_flags_masked(internal::ct_state_flags(),
-                                           static_cast<uint32_t>(value.to_u64()),
-                                           static_cast<uint32_t>(mask.to_u64()), 0xffffffffu);
+                                           static_cast<uint32_t>(value.to_u64()) & 0xff,
+                                           static_cast<uint32_t>(mask.to_u64()) & 0xff, 0xff);
     case FieldFormat::kTcpFlags:
       return internal::format_flags_masked(internal::tcp_flags_flags(),
                                            static_cast<uint32_t>(value.to_u64()),

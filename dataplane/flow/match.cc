@@ -159,6 +159,12 @@ void Match::set_field_masked(const ResolvedField& f, const FieldValue& v, const 
   for (uint16_t i = n; i < val.n_bytes; ++i) val.bytes[val.n_bytes - 1 - i] = 0;
   write_field(f, m, mask);
   write_field(f, val, value);
+  if (is_tun_metadata(f.desc->id) && m.is_zero()) {
+    // A wildcarded option does not require the option to be present.
+    const uint64_t bit = 1ull << (static_cast<int>(f.desc->id) -
+                                  static_cast<int>(FieldId::kTunMetadata0));
+    mask.tun_metadata_present &= ~bit;
+  }
   // Storage bits outside the field's mask (shared bytes, e.g. nw_tos) stay as
   // they were; keep the invariant for this field's bits.
   normalize();

@@ -119,9 +119,20 @@ uint64_t FieldValue::to_u64() const {
 
 // ---- whole fields --------------------------------------------------------
 
+namespace {
+// The presence bit of a tun_metadataN field, or 0 for other fields.
+uint64_t presence_bit(const ResolvedField& f) {
+  if (!is_tun_metadata(f.desc->id)) return 0;
+  return 1ull << (static_cast<int>(f.desc->id) - static_cast<int>(FieldId::kTunMetadata0));
+}
+}  // namespace
+
 FieldValue read_field(const ResolvedField& f, const FlowKey& k) {
   const uint8_t* p = reinterpret_cast<const uint8_t*>(&k) + f.offset;
   FieldValue v = sized(field_value_bytes(f));
+  if (const uint64_t bit = presence_bit(f); bit && !(k.tun_metadata_present & bit)) {
+    return v;  // an absent option reads as zeros
+  }
   if (is_plain(f)) {
     std::memcpy(v.data(), p, f.n_bytes);
   } else if (is_port32(*f.desc)) {
@@ -140,6 +151,7 @@ void write_field(const ResolvedField& f, const FieldValue& v, FlowKey& k) {
   FieldValue val = sized(w);
   const size_t n = std::min<size_t>(w, v.n_bytes);
   std::memcpy(val.data() + w - n, v.data() + v.n_bytes - n, n);
+  k.tun_metadata_present |= presence_bit(f);
   if (is_plain(f)) {
     std::memcpy(p, val.data(), f.n_bytes);
   } else if (is_port32(*f.desc)) {
@@ -171,6 +183,7 @@ void or_field_mask(const ResolvedField& f, const FieldValue& mask, FlowMask& m) 
   FieldValue val = sized(w);
   const size_t n = std::min<size_t>(w, mask.n_bytes);
   std::memcpy(val.data() + w - n, mask.data() + mask.n_bytes - n, n);
+  if (!val.is_zero()) m.tun_metadata_present |= presence_bit(f);
   if (is_plain(f)) {
     for (uint16_t i = 0; i < f.n_bytes; ++i) p[i] |= val.bytes[i];
   } else if (is_port32(*f.desc)) {

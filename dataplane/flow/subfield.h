@@ -45,6 +45,11 @@ struct Subfield {
 };
 
 // Whole-field access (through the resolved byte run).
+//
+// tun_metadataN also has a presence bit (FlowKey::tun_metadata_present), as
+// in OVS: reading an absent option gives zeros, writing one (or a mask for
+// one, through write_field/or_field_mask on a FlowMask) sets the bit, so a
+// match or a megaflow on an option also requires (un-wildcards) its presence.
 FieldValue read_field(const ResolvedField& f, const FlowKey& k);
 void write_field(const ResolvedField& f, const FieldValue& v, FlowKey& k);
 // k = (k & ~mask) | (v & mask), within the field's bits.

@@ -287,10 +287,10 @@ bool Classifier::set_prefix_fields(std::span<const FieldId> fields) {
   // Re-derive every subtable's prefix lengths and refill the tries.
   for (auto& st : subtables_) {
     for (int j = 0; j < kClsMaxTries; ++j) {
-      st->trie_plen[j] =
-          j < n_tries_ ? mask_prefix_len(key_bytes(st->mask) + trie_fields_[j].offset,
-                                         trie_fields_[j].n_bits / 8)
-                       : 0;
+      st->trie_plen[j] = j < n_tries_
+                             ? mask_prefix_len(key_bytes(st->mask) + trie_fields_[j].offset,
+                                               trie_fields_[j].n_bits / 8)
+                             : 0;
     }
     FlowKey k;
     for (uint32_t id = 0; id < st->entries.size(); ++id) {
@@ -378,15 +378,15 @@ void Classifier::destroy_subtable(ClsSubtable* st) {
 // creation order.
 void Classifier::reposition(ClsSubtable* st) {
   auto before = [](const ClsSubtable* a, const ClsSubtable* b) {
-    return a->max_priority != b->max_priority ? a->max_priority > b->max_priority
-                                              : a->seq < b->seq;
+    return a->max_priority != b->max_priority ? a->max_priority > b->max_priority : a->seq < b->seq;
   };
   auto it = std::find_if(subtables_.begin(), subtables_.end(),
                          [st](const auto& p) { return p.get() == st; });
   std::unique_ptr<ClsSubtable> owned = std::move(*it);
   subtables_.erase(it);
-  auto pos = std::lower_bound(subtables_.begin(), subtables_.end(), st,
-                              [&](const auto& p, const ClsSubtable* s) { return before(p.get(), s); });
+  auto pos =
+      std::lower_bound(subtables_.begin(), subtables_.end(), st,
+                       [&](const auto& p, const ClsSubtable* s) { return before(p.get(), s); });
   subtables_.insert(pos, std::move(owned));
 }
 
@@ -424,7 +424,8 @@ RulePtr Classifier::insert(RulePtr rule) {
     st->rules.insert(hash, id);
     for (int i = 0; i < st->n_indices(); ++i) st->indices[i].inc(ihash[i]);
     trie_insert_entry(*st, masked, +1);
-    if (st->ports_mask_len) st->ports_trie.insert(key_bytes(masked) + kPortsOffset, st->ports_mask_len);
+    if (st->ports_mask_len)
+      st->ports_trie.insert(key_bytes(masked) + kPortsOffset, st->ports_mask_len);
   } else {
     auto it = e->chain.begin();
     while (it != e->chain.end() && it->priority > prio) ++it;
@@ -475,7 +476,8 @@ RulePtr Classifier::remove(const Rule* rule) {
     st->rules.erase(hash, id);
     for (int i = 0; i < st->n_indices(); ++i) st->indices[i].dec(ihash[i]);
     trie_insert_entry(*st, masked, -1);
-    if (st->ports_mask_len) st->ports_trie.remove(key_bytes(masked) + kPortsOffset, st->ports_mask_len);
+    if (st->ports_mask_len)
+      st->ports_trie.remove(key_bytes(masked) + kPortsOffset, st->ports_mask_len);
     e->chain.shrink_to_fit();
     st->free_entries.push_back(id);
   }
@@ -487,7 +489,8 @@ RulePtr Classifier::remove(const Rule* rule) {
     // can tie with it, so count them all.
     st->max_priority = INT_MIN;
     for (const ClsEntry& en : st->entries) {
-      if (!en.chain.empty()) st->max_priority = std::max(st->max_priority, en.chain.front().priority);
+      if (!en.chain.empty())
+        st->max_priority = std::max(st->max_priority, en.chain.front().priority);
     }
     st->max_count = 0;
     for (const ClsEntry& en : st->entries) {

@@ -30,7 +30,10 @@ inline const uint8_t* key_bytes(const FlowKey& k) { return reinterpret_cast<cons
 inline uint8_t* key_bytes(FlowKey& k) { return reinterpret_cast<uint8_t*>(&k); }
 
 inline int word_stage(int w) {
-  return w >= kStageWordBegin[3] ? 3 : w >= kStageWordBegin[2] ? 2 : w >= kStageWordBegin[1] ? 1 : 0;
+  return w >= kStageWordBegin[3]   ? 3
+         : w >= kStageWordBegin[2] ? 2
+         : w >= kStageWordBegin[1] ? 1
+                                   : 0;
 }
 
 // Incremental hash over masked words.  hash_finish() never returns 0 (the
@@ -94,10 +97,10 @@ class ClsHashTable {
 struct ClsRuleRef {
   RulePtr rule;
   int priority = 0;
-  bool soft = false;         // conjunctive: its actions are conjunction()s
+  bool soft = false;  // conjunctive: its actions are conjunction()s
   uint8_t min_n_clauses = 0;
   std::vector<ActConjunction> conjs;
-  uint64_t seq = 0;          // insertion order, for iteration
+  uint64_t seq = 0;  // insertion order, for iteration
 };
 
 // Rules with one masked value, highest priority first.
@@ -111,7 +114,7 @@ struct ClsSubtable {
   uint64_t mask_hash = 0;
   uint64_t seq = 0;
   int n_words = 0;
-  uint8_t word_idx[kFlowWords] = {};   // FlowKey word of each mask word
+  uint8_t word_idx[kFlowWords] = {};  // FlowKey word of each mask word
   uint64_t mask_words[kFlowWords] = {};
   // Non-empty stages, in order: range i covers mask words
   // [range_end[i-1], range_end[i]).  The last range is the final stage; the
@@ -120,16 +123,16 @@ struct ClsSubtable {
   uint8_t range_end[4] = {};
   uint8_t range_stage[4] = {};
   ClsHashTable indices[3];
-  ClsHashTable rules;                  // full hash -> entry id
+  ClsHashTable rules;  // full hash -> entry id
   std::vector<ClsEntry> entries;
-  std::vector<uint64_t> values;        // n_words masked words per entry
+  std::vector<uint64_t> values;  // n_words masked words per entry
   std::vector<uint32_t> free_entries;
   size_t n_rules = 0;
   int max_priority = INT_MIN;
   size_t max_count = 0;
   uint16_t trie_plen[kClsMaxTries] = {};
-  uint32_t ports_mask_be = 0;          // mask of the tp_src:tp_dst word
-  unsigned ports_mask_len = 0;         // 0: no ports in the mask
+  uint32_t ports_mask_be = 0;   // mask of the tp_src:tp_dst word
+  unsigned ports_mask_len = 0;  // 0: no ports in the mask
   PrefixTrie ports_trie;
 
   int n_indices() const { return n_ranges ? n_ranges - 1 : 0; }

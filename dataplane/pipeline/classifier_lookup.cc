@@ -170,7 +170,8 @@ struct ClsLookup {
       matches.clear();
       for (const SoftMatch& s : soft) {
         uint32_t id;
-        if (s.ref().priority == soft_pri && find_conjunctive_match(s.ref(), n_soft_pri, matches, &id)) {
+        if (s.ref().priority == soft_pri &&
+            find_conjunctive_match(s.ref(), n_soft_pri, matches, &id)) {
           FlowKey probe = flow;
           probe.conj_id = be32(id);
           const Rule* rule = lookup(probe, wc, false);

@@ -78,20 +78,34 @@ PipelineError error(OfpErr code, std::string message) {
 
 const char* ofp_err_name(OfpErr e) {
   switch (e) {
-    case OfpErr::kBadConjunction: return "NXBAC_BAD_CONJUNCTION";
-    case OfpErr::kBadOutGroup: return "OFPBAC_BAD_OUT_GROUP";
-    case OfpErr::kOverlap: return "OFPFMFC_OVERLAP";
-    case OfpErr::kGroupExists: return "OFPGMFC_GROUP_EXISTS";
-    case OfpErr::kInvalidGroup: return "OFPGMFC_INVALID_GROUP";
-    case OfpErr::kUnknownGroup: return "OFPGMFC_UNKNOWN_GROUP";
-    case OfpErr::kMeterExists: return "OFPMMFC_METER_EXISTS";
-    case OfpErr::kInvalidMeter: return "OFPMMFC_INVALID_METER";
-    case OfpErr::kUnknownMeter: return "OFPMMFC_UNKNOWN_METER";
-    case OfpErr::kOutOfMeters: return "OFPMMFC_OUT_OF_METERS";
-    case OfpErr::kTlvAlreadyMapped: return "NXTTMFC_ALREADY_MAPPED";
-    case OfpErr::kTlvDupEntry: return "NXTTMFC_DUP_ENTRY";
-    case OfpErr::kTlvBadOptLen: return "NXTTMFC_BAD_OPT_LEN";
-    case OfpErr::kTlvTableFull: return "NXTTMFC_TABLE_FULL";
+    case OfpErr::kBadConjunction:
+      return "NXBAC_BAD_CONJUNCTION";
+    case OfpErr::kBadOutGroup:
+      return "OFPBAC_BAD_OUT_GROUP";
+    case OfpErr::kOverlap:
+      return "OFPFMFC_OVERLAP";
+    case OfpErr::kGroupExists:
+      return "OFPGMFC_GROUP_EXISTS";
+    case OfpErr::kInvalidGroup:
+      return "OFPGMFC_INVALID_GROUP";
+    case OfpErr::kUnknownGroup:
+      return "OFPGMFC_UNKNOWN_GROUP";
+    case OfpErr::kMeterExists:
+      return "OFPMMFC_METER_EXISTS";
+    case OfpErr::kInvalidMeter:
+      return "OFPMMFC_INVALID_METER";
+    case OfpErr::kUnknownMeter:
+      return "OFPMMFC_UNKNOWN_METER";
+    case OfpErr::kOutOfMeters:
+      return "OFPMMFC_OUT_OF_METERS";
+    case OfpErr::kTlvAlreadyMapped:
+      return "NXTTMFC_ALREADY_MAPPED";
+    case OfpErr::kTlvDupEntry:
+      return "NXTTMFC_DUP_ENTRY";
+    case OfpErr::kTlvBadOptLen:
+      return "NXTTMFC_BAD_OPT_LEN";
+    case OfpErr::kTlvTableFull:
+      return "NXTTMFC_TABLE_FULL";
   }
   return "?";
 }
@@ -280,8 +294,8 @@ PipelineStatus Pipeline::add(const FlowMod& fm, FlowModResult* result, int64_t n
   if (!old && (fm.spec.flags & kFlagCheckOverlap) &&
       cls.overlaps(rule->spec.match, rule->spec.priority)) {
     return error(OfpErr::kOverlap,
-                 fmt::format("table {}: the flow overlaps an existing flow of priority {}",
-                             table, rule->spec.priority));
+                 fmt::format("table {}: the flow overlaps an existing flow of priority {}", table,
+                             rule->spec.priority));
   }
   if (old) {
     // Identical match and priority: the new rule replaces the old one.
@@ -457,9 +471,9 @@ PipelineStatus Pipeline::apply(const TlvMod& tm) {
                    fmt::format("tun_metadata{} is already mapped", e.index));
     }
     if (next.find(e.opt_class, e.opt_type) >= 0) {
-      return error(OfpErr::kTlvDupEntry,
-                   fmt::format("option class {:#x} type {:#x} is already mapped", e.opt_class,
-                               e.opt_type));
+      return error(
+          OfpErr::kTlvDupEntry,
+          fmt::format("option class {:#x} type {:#x} is already mapped", e.opt_class, e.opt_type));
     }
     if (auto why = next.add(e.index, e.opt_class, e.opt_type, e.length)) {
       return error(OfpErr::kTlvTableFull, fmt::format("tun_metadata{}: {}", e.index, *why));

@@ -63,16 +63,16 @@ inline constexpr uint32_t kMeterAll = 0xffffffff;  // OFPM13_ALL
 
 // Errors, named as OVS's enum ofperr (the wire codec maps them to type/code).
 enum class OfpErr : uint8_t {
-  kBadConjunction,  // NXBAC_BAD_CONJUNCTION
-  kBadOutGroup,     // OFPBAC_BAD_OUT_GROUP
-  kOverlap,         // OFPFMFC_OVERLAP
-  kGroupExists,     // OFPGMFC_GROUP_EXISTS
-  kInvalidGroup,    // OFPGMFC_INVALID_GROUP
-  kUnknownGroup,    // OFPGMFC_UNKNOWN_GROUP
-  kMeterExists,     // OFPMMFC_METER_EXISTS
-  kInvalidMeter,    // OFPMMFC_INVALID_METER
-  kUnknownMeter,    // OFPMMFC_UNKNOWN_METER
-  kOutOfMeters,     // OFPMMFC_OUT_OF_METERS
+  kBadConjunction,    // NXBAC_BAD_CONJUNCTION
+  kBadOutGroup,       // OFPBAC_BAD_OUT_GROUP
+  kOverlap,           // OFPFMFC_OVERLAP
+  kGroupExists,       // OFPGMFC_GROUP_EXISTS
+  kInvalidGroup,      // OFPGMFC_INVALID_GROUP
+  kUnknownGroup,      // OFPGMFC_UNKNOWN_GROUP
+  kMeterExists,       // OFPMMFC_METER_EXISTS
+  kInvalidMeter,      // OFPMMFC_INVALID_METER
+  kUnknownMeter,      // OFPMMFC_UNKNOWN_METER
+  kOutOfMeters,       // OFPMMFC_OUT_OF_METERS
   kTlvAlreadyMapped,  // NXTTMFC_ALREADY_MAPPED
   kTlvDupEntry,       // NXTTMFC_DUP_ENTRY
   kTlvBadOptLen,      // NXTTMFC_BAD_OPT_LEN
@@ -208,7 +208,7 @@ class Pipeline {
   std::array<std::shared_ptr<Classifier>, kNumTables> tables_;
   std::map<uint32_t, std::shared_ptr<const GroupSpec>> groups_;
   std::map<uint32_t, MeterEntry> meters_;
-  std::set<uint32_t> provider_ids_;   // datapath meter ids in use
+  std::set<uint32_t> provider_ids_;  // datapath meter ids in use
   uint32_t next_provider_id_ = 0;
   TlvMap tlv_;
 };

@@ -139,6 +139,14 @@ TEST(FieldRegistry, AliasesAndProtocolNames) {
   EXPECT_EQ(field_by_name(""), nullptr);
 }
 
+TEST(FieldRegistry, OvsNamesOnlyForMatchKeys) {
+  ASSERT_NE(field_by_ovs_name("reg0"), nullptr);
+  ASSERT_NE(field_by_ovs_name("dl_src"), nullptr);
+  EXPECT_EQ(field_by_ovs_name("dl_src")->id, FieldId::kEthSrc);
+  EXPECT_EQ(field_by_ovs_name("NXM_NX_REG0"), nullptr);
+  EXPECT_EQ(field_by_ovs_name("OXM_OF_METADATA"), nullptr);
+}
+
 TEST(FieldRegistry, SharedStorageAsOvs) {
   const FieldDesc& arp_op = field_desc(FieldId::kArpOp);
   const FieldDesc& nw_proto = field_desc(FieldId::kIpProto);

@@ -27,8 +27,7 @@ Subfield sf(std::string_view text) {
 }
 
 TEST(SubfieldText, EveryScenarioTokenRoundTrips) {
-  const auto tokens =
-      testing::scenario_tokens("flows.txt", R"((NXM|OXM)[A-Z_0-9]*\[[0-9.]*\])");
+  const auto tokens = testing::scenario_subfield_tokens("flows.txt");
   ASSERT_GT(tokens.size(), 30u);  // the scenarios use about 45 distinct ones
   for (const std::string& t : tokens) {
     std::string err;
@@ -215,6 +214,24 @@ TEST(SubfieldBits, MaskedWritesAndMasks) {
   EXPECT_EQ(field_all_ones(rf(FieldId::kCtState)).to_u64(), 0xffu);
   EXPECT_EQ(field_all_ones(rf(FieldId::kTcpFlags)).to_u64(), 0xfffu);
   EXPECT_EQ(field_all_ones(rf(FieldId::kIpv6Label)).to_u64(), 0xfffffu);
+}
+
+TEST(SubfieldBits, TunMetadataPresence) {
+  TlvMap tlv;
+  ASSERT_EQ(tlv.add(2, 0x102, 0x80, 4), std::nullopt);
+  const ResolvedField md2 = rf(nth(FieldId::kTunMetadata0, 2), &tlv);
+  FlowKey k{};
+  k.tun_metadata[3] = 0x55;  // stale bytes of an absent option
+  EXPECT_TRUE(read_field(md2, k).is_zero());
+  write_field(md2, FieldValue::from_u64(0x1234, 4), k);
+  EXPECT_EQ(k.tun_metadata_present, 1ull << 2);
+  EXPECT_EQ(read_field(md2, k).to_u64(), 0x1234u);
+  FlowMask m{};
+  mask_subfield(md2, {nth(FieldId::kTunMetadata0, 2), 16, 15}, m);
+  EXPECT_EQ(m.tun_metadata_present, 1ull << 2);
+  EXPECT_EQ(m.tun_metadata[0], 0x7f);
+  EXPECT_EQ(m.tun_metadata[1], 0xff);
+  EXPECT_EQ(m.tun_metadata[2], 0x00);
 }
 
 TEST(FieldValueTest, IntegersRoundTrip) {

@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -37,14 +36,38 @@ inline std::vector<std::string> scenario_files(const std::string& name) {
   return out;
 }
 
-// Every distinct match of `re` in the named scenario files.
-inline std::set<std::string> scenario_tokens(const std::string& file, const std::string& re) {
+// Every distinct subfield token in the named scenario files: an NXM or OXM
+// name followed by "[...]" (e.g. NXM_NX_XXREG0[111], OXM_OF_PKT_REG4[1]).
+inline std::set<std::string> scenario_subfield_tokens(const std::string& file) {
   std::set<std::string> out;
-  const std::regex r(re);
+  auto name_char = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; };
   for (const std::string& text : scenario_files(file)) {
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), r); it != std::sregex_iterator();
-         ++it) {
-      out.insert(it->str());
+    for (size_t pos = 0; pos + 3 < text.size(); ++pos) {
+      if (text.compare(pos, 3, "NXM") != 0 && text.compare(pos, 3, "OXM") != 0) continue;
+      if (pos > 0 && name_char(text[pos - 1])) continue;
+      size_t i = pos;
+      while (i < text.size() && name_char(text[i])) ++i;
+      if (i >= text.size() || text[i] != '[') continue;
+      const size_t close = text.find(']', i);
+      if (close == std::string::npos) continue;
+      if (text.find_first_not_of("0123456789.", i + 1) != close) continue;
+      out.insert(text.substr(pos, close + 1 - pos));
+      pos = close;
+    }
+  }
+  return out;
+}
+
+// Every distinct "set_field:VALUE->FIELD" action in the named scenario files.
+inline std::set<std::string> scenario_set_field_tokens(const std::string& file) {
+  std::set<std::string> out;
+  for (const std::string& text : scenario_files(file)) {
+    for (size_t pos = text.find("set_field:"); pos != std::string::npos;
+         pos = text.find("set_field:", pos + 1)) {
+      const size_t arrow = text.find("->", pos);
+      if (arrow == std::string::npos) break;
+      const size_t end = text.find_first_not_of("abcdefghijklmnopqrstuvwxyz_0123456789", arrow + 2);
+      out.insert(text.substr(pos, end - pos));
     }
   }
   return out;

@@ -106,7 +106,8 @@ struct Gen {
     }
     if (l3 == 3) {
       m_nw_proto(m, static_cast<uint8_t>(pick({kIpProtoTcp, kIpProtoUdp})));
-      if (coin(60)) m_tp_dst(m, static_cast<uint16_t>(pick({22, 80, 443, 8080})), coin(70) ? 0xffff : 0xfff0);
+      if (coin(60))
+        m_tp_dst(m, static_cast<uint16_t>(pick({22, 80, 443, 8080})), coin(70) ? 0xffff : 0xfff0);
       if (coin(20)) m_tp_src(m, static_cast<uint16_t>(pick({1000, 1024})), 0xfc00);
       if (coin(15)) {
         m.value.tcp_flags = be16(0x002);
@@ -120,9 +121,12 @@ struct Gen {
     FlowKey k{};
     k.metadata = be64(rng() % 3);
     set_reg(k, 14, static_cast<uint32_t>(rng() % 4));
-    k.dl_type = be16(static_cast<uint16_t>(pick({kEthTypeIp, kEthTypeIp, kEthTypeArp, kEthTypeIpv6})));
-    k.nw_src = be32(coin(70) ? addr() | static_cast<uint32_t>(rng() % 256) : static_cast<uint32_t>(rng()));
-    k.nw_dst = be32(coin(70) ? addr() | static_cast<uint32_t>(rng() % 256) : static_cast<uint32_t>(rng()));
+    k.dl_type =
+        be16(static_cast<uint16_t>(pick({kEthTypeIp, kEthTypeIp, kEthTypeArp, kEthTypeIpv6})));
+    k.nw_src =
+        be32(coin(70) ? addr() | static_cast<uint32_t>(rng() % 256) : static_cast<uint32_t>(rng()));
+    k.nw_dst =
+        be32(coin(70) ? addr() | static_cast<uint32_t>(rng() % 256) : static_cast<uint32_t>(rng()));
     k.nw_proto = static_cast<uint8_t>(pick({kIpProtoTcp, kIpProtoUdp, kIpProtoIcmp}));
     k.tp_dst = be16(coin(70) ? static_cast<uint16_t>(pick({22, 80, 443, 8080, 81, 8090}))
                              : static_cast<uint16_t>(rng()));

@@ -511,8 +511,8 @@ TEST(Classifier, OverlapNeedsSamePriorityAndCompatibleValues) {
   Match b;
   m_ip(b);
   m_nw_src(b, ip4(1, 1, 1, 1), 32);
-  EXPECT_TRUE(cls.overlaps(b, 100));   // a packet can match both
-  EXPECT_FALSE(cls.overlaps(b, 99));   // other priority
+  EXPECT_TRUE(cls.overlaps(b, 100));  // a packet can match both
+  EXPECT_FALSE(cls.overlaps(b, 99));  // other priority
   Match c;
   m_ip(c);
   m_nw_dst(c, ip4(11, 0, 0, 0), 8);
