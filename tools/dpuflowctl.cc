@@ -4,19 +4,20 @@
 //   dpuflowctl trace --flows FILE [--groups FILE] [--meters FILE]
 //       [--tlv-map FILE] [--dp-ports FILE --ofports FILE]
 //       [--underlay local_ip=..,src_mac=..,dst_mac=..,bridge=..,out=..]
-//       [--bridge br-int] [--ct-next FLAGS]... [--packet HEX] 'FLOW'
+//       [--bridge br-int] [--ct-next FLAGS]... 'FLOW'
 //
 // prints what OVS's `ovs-appctl ofproto/trace` would for the same switch.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstring>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "control/trace/scenario.h"
 #include "control/trace/trace.h"
-#include "dataplane/packet/parse.h"
 
 namespace {
 
@@ -27,43 +28,20 @@ int fail(const std::string& msg) {
   return 1;
 }
 
-std::optional<std::vector<uint8_t>> parse_hex(const std::string& hex, std::string* err) {
-  std::vector<uint8_t> b;
-  if (hex.size() % 2) {
-    *err = "--packet: odd number of hex digits";
-    return std::nullopt;
-  }
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    char* end = nullptr;
-    std::string byte = hex.substr(i, 2);
-    unsigned long v = std::strtoul(byte.c_str(), &end, 16);
-    if (*end) {
-      *err = fmt::format("--packet: \"{}\" at offset {} is not hex", byte, i);
-      return std::nullopt;
-    }
-    b.push_back(static_cast<uint8_t>(v));
-  }
-  return b;
-}
-
 int run_trace(const std::string& flows, const std::string& groups, const std::string& meters,
               const std::string& tlv, const std::string& dp_ports, const std::string& ofports,
               const std::string& underlay, const std::string& bridge,
-              const std::vector<std::string>& ct_next, const std::string& packet,
+              const std::vector<std::string>& ct_next,
               const std::string& flow_text) {
   std::string err;
   control::ScenarioFiles f;
   f.bridge = bridge;
-  auto read = [&](const std::string& path, std::string& out) {
-    if (path.empty()) return true;
-    auto t = control::read_text_file(path, &err);
-    if (!t) return false;
-    out = std::move(*t);
-    return true;
-  };
-  if (!read(flows, f.flows) || !read(groups, f.groups) || !read(meters, f.meters) ||
-      !read(tlv, f.tlv_map) || !read(dp_ports, f.dp_ports) || !read(ofports, f.ofports))
-    return fail(err);
+  f.flows = flows;
+  f.groups = groups;
+  f.meters = meters;
+  f.tlv_map = tlv;
+  f.dp_ports = dp_ports;
+  f.ofports = ofports;
   if (!underlay.empty()) {
     f.underlay = control::parse_underlay_spec(underlay, &err);
     if (!f.underlay) return fail(err);
@@ -79,16 +57,6 @@ int run_trace(const std::string& flows, const std::string& groups, const std::st
     if (!st) return fail("--ct-next " + err);
     opts.ct_next.push_back(*st);
   }
-  if (!packet.empty()) {
-    auto bytes = parse_hex(packet, &err);
-    if (!bytes) return fail(err);
-    dataplane::FlowKey pk{};
-    auto r = dataplane::parse_packet(bytes->data(), bytes->size(),
-                                     dataplane::host16(key->in_port), pk);
-    if (!r.ok()) return fail(fmt::format("--packet: malformed packet ({})", r.reason_name()));
-    *key = pk;
-    opts.packet_len = static_cast<uint32_t>(bytes->size());
-  }
   auto res = control::run_trace(*s->pipeline, s->ports, *key, opts);
   std::fputs(res.text.c_str(), stdout);
   return 0;
@@ -100,7 +68,7 @@ int main(int argc, char** argv) {
   CLI::App app{"dpuflowctl - control and inspect dpuflow"};
   app.require_subcommand(1);
 
-  std::string flows, groups, meters, tlv, dp_ports, ofports, underlay, packet, flow;
+  std::string flows, groups, meters, tlv, dp_ports, ofports, underlay, flow;
   std::string bridge = "br-int";
   std::vector<std::string> ct_next;
   auto* trace = app.add_subcommand(
@@ -119,12 +87,11 @@ int main(int argc, char** argv) {
                     "tunnel underlay: local_ip=IP,src_mac=MAC,dst_mac=MAC,bridge=PORT,out=PORT");
   trace->add_option("--bridge", bridge, "bridge name")->capture_default_str();
   trace->add_option("--ct-next", ct_next, "conntrack state for the next recirculation (repeatable)");
-  trace->add_option("--packet", packet, "packet bytes in hex (traces a real packet)");
   trace->add_option("flow", flow, "the flow, in ovs-ofctl match syntax")->required();
 
   CLI11_PARSE(app, argc, argv);
   if (trace->parsed())
     return run_trace(flows, groups, meters, tlv, dp_ports, ofports, underlay, bridge, ct_next,
-                     packet, flow);
+                     flow);
   return 0;
 }

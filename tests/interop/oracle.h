@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -37,4 +38,9 @@ struct KnownDifference {
 };
 std::vector<KnownDifference> load_known_differences();
 
+}  // namespace dpuflow::testing
+
+namespace dpuflow::testing {
+// gtest prints a failing parameter with this (the trace id, not its bytes).
+inline void PrintTo(const OracleTrace& t, std::ostream* os) { *os << t.id; }
 }  // namespace dpuflow::testing

@@ -1,0 +1,47 @@
+#!/bin/sh
+# dpuflowctl trace, end to end: for recorded OVS traces, the Megaflow and
+# Datapath actions lines it prints equal OVS's (recirculation ids included:
+# both allocate from 1 in the same order); bad input names what is wrong.
+set -eu
+ctl="$1"
+data="$2/ovn-scenarios"
+fail=0
+
+check() {  # scenario trace-file
+  s="$data/$1"
+  t="$s/traces/$2"
+  cmd=$(sed -n 's/^# ovs-appctl ofproto\/trace //p' "$t")
+  ct_args=$(printf '%s\n' "$cmd" | grep -o -- "--ct-next [^ ]*" | tr '\n' ' ' || true)
+  flow=$(printf '%s\n' "$cmd" | sed "s/.*'\(.*\)'.*/\1/")
+  # shellcheck disable=SC2086
+  out=$("$ctl" trace --flows "$s/flows.txt" --groups "$s/groups.txt" --meters "$s/meters.txt" \
+        --tlv-map "$s/tlv-map.txt" --dp-ports "$s/dp-ports.txt" \
+        --ofports "$s/ofport-iface-map.csv" $ct_args "$flow")
+  want=$(grep -E '^(Megaflow|Datapath actions):' "$t")
+  got=$(printf '%s\n' "$out" | grep -E '^(Megaflow|Datapath actions):')
+  if [ "$got" != "$want" ]; then
+    echo "FAIL $1/$2"; echo "--- want"; echo "$want"; echo "--- got"; echo "$got"; fail=1
+  else
+    echo "ok   $1/$2"
+  fi
+}
+
+check a-ls-portsec 04-icmp-echo-vm1-to-vm2.txt
+check b-ls-acl 02-icmp-vm1-to-vm2-est.txt
+check c-router "$(ls "$data/c-router/traces" | head -1)"
+
+# Errors: a bad flow names the token; a missing file is refused; exit 1.
+s="$data/a-ls-portsec"
+if err=$("$ctl" trace --flows "$s/flows.txt" 'in_port=1,nw_srcc=1' 2>&1); then
+  echo "FAIL: bad flow accepted"; fail=1
+elif ! printf '%s' "$err" | grep -q "nw_srcc"; then
+  echo "FAIL: error does not name the token: $err"; fail=1
+else
+  echo "ok   bad flow: $err"
+fi
+if "$ctl" trace --flows /nonexistent 'in_port=1' >/dev/null 2>&1; then
+  echo "FAIL: missing file accepted"; fail=1
+else
+  echo "ok   missing file refused"
+fi
+exit $fail
