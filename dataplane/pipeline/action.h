@@ -71,6 +71,8 @@ struct ActStackPop {
   Subfield dst;
 };
 struct ActDecTtl {
+  // Plain "dec_ttl" is {0} (one packet-in to controller 0); OVN's "dec_ttl()"
+  // is empty: the packet stops without a packet-in.
   std::vector<uint16_t> controller_ids;
 };
 struct ActPushVlan {

@@ -725,15 +725,16 @@ void XlateCtx::do_actions(const ActionList& acts, bool is_last_action, bool grou
               if (in.tracer) note_subfield_value(p.dst, read_subfield(f, p.dst, flow));
             },
             [&](const ActDecTtl& d) {
-              wc.nw_ttl = 0xff;
               if (!is_ip_any(flow)) return;
+              wc.nw_ttl = 0xff;
               if (flow.nw_ttl > 1) {
                 flow.nw_ttl--;
                 return;
               }
-              std::vector<uint16_t> ids = d.controller_ids;
-              if (ids.empty()) ids.push_back(0);
-              for (uint16_t id : ids) controller(UINT16_MAX, kReasonInvalidTtl, id, kMeterNone, {});
+              // "dec_ttl()" (OVN) names no controller: the packet just stops.
+              for (uint16_t id : d.controller_ids) {
+                controller(UINT16_MAX, kReasonInvalidTtl, id, kMeterNone, {});
+              }
               note(fmt::format("IPv{} decrement TTL exception", is_ip(flow) ? 4 : 6));
               stop = true;
             },
@@ -977,7 +978,15 @@ XlateOut xlate(const XlateIn& in) {
   if (!from_tunnel) {
     std::memset(&wc.tun_id, 0, offsetof(FlowKey, metadata) - offsetof(FlowKey, tun_id));
   }
-  if (!out.error.empty()) out.actions.clear();
+  if (!out.error.empty()) {
+    out.actions.clear();
+  } else if (!out.actions.empty() && out.actions.back().type == DpActionType::kClone) {
+    // OVS xlate_optimize_odp_actions(): a trailing clone() is redundant;
+    // its actions are embedded in place.
+    DpActions inner = std::move(out.actions.back().nested);
+    out.actions.pop_back();
+    for (DpAction& a : inner) out.actions.push_back(std::move(a));
+  }
   return out;
 }
 

@@ -60,7 +60,7 @@ class XlateTest : public ::testing::Test {
     std::memset(rt.mask.dl_dst, 0xff, 6);
     m_ip(rt);
     add(8, 60, rt,
-        {set_mac(FieldId::kEthSrc, 0xfe), set_mac(FieldId::kEthDst, 2), ActDecTtl{},
+        {set_mac(FieldId::kEthSrc, 0xfe), set_mac(FieldId::kEthDst, 2), ActDecTtl{{0}},
          set_reg(15, 2), resubmit(65)});
     // table 8: ct lookup for TCP
     Match ct;
