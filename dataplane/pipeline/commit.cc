@@ -256,7 +256,7 @@ uint32_t commit_nd(const FlowKey& flow, FlowKey& base, FlowMask& wc, DpActions& 
   return 0;
 }
 
-uint32_t commit_nw(const FlowKey& flow, FlowKey& base, FlowMask& wc, DpActions& out) {
+uint32_t commit_l3(const FlowKey& flow, FlowKey& base, FlowMask& wc, DpActions& out) {
   if (!flow.nw_proto) return 0;
   switch (host16(base.dl_type)) {
     case kEthTypeIp:
@@ -272,6 +272,18 @@ uint32_t commit_nw(const FlowKey& flow, FlowKey& base, FlowMask& wc, DpActions& 
       break;
   }
   return 0;
+}
+
+// Whether an L3 set is emitted depends on nw_proto (no L3 header when it is
+// 0), so a megaflow with such a set must match nw_proto: OVS's megaflows
+// for routed OVN traffic do (ovn-scenarios c-router, d-lb-nat,
+// e-remote-chassis), and without it a packet with nw_proto 0 would get a
+// set() that a fresh translation would not emit.
+uint32_t commit_nw(const FlowKey& flow, FlowKey& base, FlowMask& wc, DpActions& out) {
+  const size_t before = out.size();
+  const uint32_t slow = commit_l3(flow, base, wc, out);
+  if (out.size() != before) wc.nw_proto = 0xff;
+  return slow;
 }
 
 void commit_ports(const FlowKey& flow, FlowKey& base, FlowMask& wc, DpActions& out) {
