@@ -4,7 +4,7 @@
 //   dpuflowctl trace --flows FILE [--groups FILE] [--meters FILE]
 //       [--tlv-map FILE] [--dp-ports FILE --ofports FILE]
 //       [--underlay local_ip=..,src_mac=..,dst_mac=..,bridge=..,out=..]
-//       [--bridge br-int] [--ct-next FLAGS]... 'FLOW'
+//       [--bridge br-int] [--ct-next FLAGS]... [--packet HEX] 'FLOW'
 //
 // prints what OVS's `ovs-appctl ofproto/trace` would for the same switch.
 #include <CLI/CLI.hpp>
@@ -18,6 +18,7 @@
 
 #include "control/trace/scenario.h"
 #include "control/trace/trace.h"
+#include "dataplane/packet/parse.h"
 
 namespace {
 
@@ -28,10 +29,28 @@ int fail(const std::string& msg) {
   return 1;
 }
 
+// "0a0b..." -> bytes; the message names the first bad offset.
+std::optional<std::vector<uint8_t>> parse_hex(const std::string& hex, std::string* err) {
+  std::vector<uint8_t> b;
+  if (hex.size() % 2 != 0) {
+    *err = "--packet: odd number of hex digits";
+    return std::nullopt;
+  }
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    if (!std::isxdigit(static_cast<unsigned char>(hex[i])) ||
+        !std::isxdigit(static_cast<unsigned char>(hex[i + 1]))) {
+      *err = fmt::format("--packet: \"{}\" at offset {} is not hex", hex.substr(i, 2), i);
+      return std::nullopt;
+    }
+    b.push_back(static_cast<uint8_t>(std::stoul(hex.substr(i, 2), nullptr, 16)));
+  }
+  return b;
+}
+
 int run_trace(const std::string& flows, const std::string& groups, const std::string& meters,
               const std::string& tlv, const std::string& dp_ports, const std::string& ofports,
               const std::string& underlay, const std::string& bridge,
-              const std::vector<std::string>& ct_next,
+              const std::vector<std::string>& ct_next, const std::string& packet,
               const std::string& flow_text) {
   std::string err;
   control::ScenarioFiles f;
@@ -57,6 +76,15 @@ int run_trace(const std::string& flows, const std::string& groups, const std::st
     if (!st) return fail("--ct-next " + err);
     opts.ct_next.push_back(*st);
   }
+  if (!packet.empty()) {
+    // The packet gives the headers; the flow still gives the metadata
+    // (in_port, registers, tunnel, conntrack state).
+    auto bytes = parse_hex(packet, &err);
+    if (!bytes) return fail(err);
+    auto r = dataplane::parse_packet(*bytes, *key);
+    if (!r.ok()) return fail(fmt::format("--packet: malformed packet ({})", r.reason_name()));
+    opts.packet_len = static_cast<uint32_t>(bytes->size());
+  }
   auto res = control::run_trace(*s->pipeline, s->ports, *key, opts);
   std::fputs(res.text.c_str(), stdout);
   return 0;
@@ -68,7 +96,7 @@ int main(int argc, char** argv) {
   CLI::App app{"dpuflowctl - control and inspect dpuflow"};
   app.require_subcommand(1);
 
-  std::string flows, groups, meters, tlv, dp_ports, ofports, underlay, flow;
+  std::string flows, groups, meters, tlv, dp_ports, ofports, underlay, packet, flow;
   std::string bridge = "br-int";
   std::vector<std::string> ct_next;
   auto* trace = app.add_subcommand(
@@ -87,11 +115,12 @@ int main(int argc, char** argv) {
                     "tunnel underlay: local_ip=IP,src_mac=MAC,dst_mac=MAC,bridge=PORT,out=PORT");
   trace->add_option("--bridge", bridge, "bridge name")->capture_default_str();
   trace->add_option("--ct-next", ct_next, "conntrack state for the next recirculation (repeatable)");
+  trace->add_option("--packet", packet, "packet bytes in hex (traces a real packet)");
   trace->add_option("flow", flow, "the flow, in ovs-ofctl match syntax")->required();
 
   CLI11_PARSE(app, argc, argv);
   if (trace->parsed())
     return run_trace(flows, groups, meters, tlv, dp_ports, ofports, underlay, bridge, ct_next,
-                     flow);
+                     packet, flow);
   return 0;
 }

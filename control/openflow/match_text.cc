@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "control/openflow/ofctl_text.h"
@@ -196,6 +198,42 @@ bool apply_match_item(Match& m, std::string_view key, std::optional<std::string_
     if (d->prereq != Prereq::kNone) set_default_packet_type(m);
     return true;
   }
+  if (d->id == FieldId::kIcmpv4Type || d->id == FieldId::kIcmpv6Type ||
+      d->id == FieldId::kIcmpv4Code || d->id == FieldId::kIcmpv6Code) {
+    // OVS keeps ICMP type and code in the 16-bit transport port words and
+    // matches all 16 bits (match_set_icmp_type); megaflows print them
+    // masked as port words ("icmp_type=0x80/0xf8").
+    const std::string text(*value);
+    const size_t slash = text.find('/');
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long v = std::strtoul(text.c_str(), &end, 0);
+    unsigned long mask = 0xffff;
+    bool bad = errno != 0 || end == text.c_str() || v > 0xff;
+    if (!bad && slash != std::string::npos) {
+      bad = end != text.c_str() + slash;
+      mask = std::strtoul(text.c_str() + slash + 1, &end, 0);
+      bad = bad || mask > 0xffff;
+    }
+    if (bad || *end != '\0') {
+      return fail(err, value_col, *value, fmt::format("{}: expected a number from 0 to 255", key));
+    }
+    const bool type = d->id == FieldId::kIcmpv4Type || d->id == FieldId::kIcmpv6Type;
+    uint16_t& vw = type ? m.value.tp_src : m.value.tp_dst;
+    uint16_t& mw = type ? m.mask.tp_src : m.mask.tp_dst;
+    mw = be16(static_cast<uint16_t>(mask));
+    vw = be16(static_cast<uint16_t>(v & mask));
+    set_default_packet_type(m);
+    return true;
+  }
+  if (is_tun_metadata(d->id) && *value == "NP") {
+    // Matches packets without the option (OVS prints this in megaflows).
+    const uint64_t bit = uint64_t{1} << (static_cast<int>(d->id) -
+                                         static_cast<int>(FieldId::kTunMetadata0));
+    m.mask.tun_metadata_present |= bit;
+    m.value.tun_metadata_present &= ~bit;
+    return true;
+  }
   std::string e;
   auto pv = parse_field_value(*rf, *value, &e);
   if (!pv) return fail(err, value_col, *value, e);
@@ -203,10 +241,6 @@ bool apply_match_item(Match& m, std::string_view key, std::optional<std::string_
     return fail(err, value_col, *value, fmt::format("{} cannot be masked", key));
   }
   m.set_field_masked(*rf, pv->value, pv->mask);
-  // OVS keeps ICMP type and code in the 16-bit transport port words and
-  // matches all 16 bits (match_set_icmp_type); the upper byte is zero.
-  if (d->id == FieldId::kIcmpv4Type || d->id == FieldId::kIcmpv6Type) m.mask.tp_src = 0xffff;
-  if (d->id == FieldId::kIcmpv4Code || d->id == FieldId::kIcmpv6Code) m.mask.tp_dst = 0xffff;
   // dl_vlan and dl_vlan_pcp (OpenFlow 1.0 fields) imply a tag is present
   // (OVS match_set_dl_vlan: the CFI bit is matched too).
   if (d->id == FieldId::kDlVlan || d->id == FieldId::kDlVlanPcp) {
@@ -240,7 +274,8 @@ bool check_match_prereqs(const Match& m, TextError* err) {
   return true;
 }
 
-std::optional<Match> parse_match(std::string_view text, const TlvMap& tlv, TextError* err) {
+std::optional<Match> parse_match(std::string_view text, const TlvMap& tlv, TextError* err,
+                                 bool check_prereqs) {
   auto items = split_key_values(text, 0, err);
   if (!items) return std::nullopt;
   Match m;
@@ -252,7 +287,7 @@ std::optional<Match> parse_match(std::string_view text, const TlvMap& tlv, TextE
       return std::nullopt;
     }
   }
-  if (!check_match_prereqs(m, err)) return std::nullopt;
+  if (check_prereqs && !check_match_prereqs(m, err)) return std::nullopt;
   return m;
 }
 

@@ -29,7 +29,7 @@ namespace dpuflow::control {
 
 // Applies one item of a match to `m`: `key` is a field name (ovs-fields(7)
 // name or alias; tun_metadataN resolved through `tlv`), a subfield
-// ("reg0[0..7]"), a protocol shorthand (ip, ipv6, icmp, icmp6, tcp, tcp6,
+// ("reg0[0..7]"), "tun_metadataN=NP" (option not present), a protocol shorthand (ip, ipv6, icmp, icmp6, tcp, tcp6,
 // udp, udp6, sctp, sctp6, arp, rarp, mpls, mplsm) or "eth".  On error fills
 // *err with a column relative to the first byte of `key` and returns false.
 bool apply_match_item(dataplane::Match& m, std::string_view key,
@@ -40,8 +40,10 @@ bool apply_match_item(dataplane::Match& m, std::string_view key,
 bool check_match_prereqs(const dataplane::Match& m, TextError* err);
 // A whole match, e.g. what ofproto/trace takes as a flow and what a
 // "Megaflow:" line holds.  Columns in *err are offsets into `text`.
+// `check_prereqs` false accepts what a datapath megaflow may hold (OVS
+// prints nd_tll for an ND solicitation's megaflow when the mask has it).
 std::optional<dataplane::Match> parse_match(std::string_view text, const dataplane::TlvMap& tlv,
-                                            TextError* err);
+                                            TextError* err, bool check_prereqs = true);
 
 inline constexpr int kNoPriority = -1;
 inline constexpr int kDefaultPriority = 0x8000;

@@ -154,7 +154,7 @@ std::optional<FlowKey> parse_trace_flow(const Scenario& s, std::string_view text
 std::optional<ParsedMegaflow> parse_trace_megaflow(const Scenario& s, std::string_view text,
                                                    std::string* error) {
   TextError e;
-  auto m = parse_match(text, s.pipeline->tlv_map(), &e);
+  auto m = parse_match(text, s.pipeline->tlv_map(), &e, /*check_prereqs=*/false);
   if (!m) {
     *error = fmt::format("megaflow: {}", e.to_string());
     return std::nullopt;

@@ -977,6 +977,17 @@ XlateOut xlate(const XlateIn& in) {
   }
   if (!from_tunnel) {
     std::memset(&wc.tun_id, 0, offsetof(FlowKey, metadata) - offsetof(FlowKey, tun_id));
+  } else {
+    // An option matched as absent has no value to match: only its presence
+    // bit stays in the megaflow (OVS prints "tun_metadataN=NP").
+    const TlvMap& tlv = in.pipeline->tlv_map();
+    for (int i = 0; i < kNumTunMetadata; ++i) {
+      const uint64_t bit = uint64_t{1} << i;
+      if ((wc.tun_metadata_present & bit) && !(in.flow.tun_metadata_present & bit) &&
+          tlv.mapped(i)) {
+        std::memset(wc.tun_metadata + tlv.mapping(i).offset, 0, tlv.mapping(i).length);
+      }
+    }
   }
   if (!out.error.empty()) {
     out.actions.clear();
