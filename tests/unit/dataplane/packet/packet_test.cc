@@ -180,7 +180,9 @@ TEST(PacketParse, EveryTruncationIsSafeAndReported) {
       }
       // Cutting inside the headers is reported (IP lengths then exceed the
       // buffer); ARP is complete only at 42 bytes.
-      if (n < p.size()) EXPECT_FALSE(r.ok()) << "length " << n << " of " << p.size();
+      if (n < p.size()) {
+        EXPECT_FALSE(r.ok()) << "length " << n << " of " << p.size();
+      }
     }
   }
 }
