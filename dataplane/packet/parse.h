@@ -13,8 +13,8 @@
 // - Covered: Ethernet II and 802.3 LLC/SNAP, up to two VLAN tags (802.1Q,
 //   802.1ad), ARP/RARP, IPv4 with options and fragments, IPv6 with
 //   hop-by-hop, routing, destination, AH and fragment headers, TCP, UDP,
-//   SCTP, ICMPv4, ICMPv6 with ND target and SLL/TLL options.  Tunnel
-//   decapsulation (Geneve/VXLAN) is not here yet.
+//   SCTP, ICMPv4, ICMPv6 with ND target and SLL/TLL options.  Geneve and
+//   VXLAN receive (outer headers -> tunnel metadata) is in tunnel.h.
 //
 // Thread safety: pure function.
 #pragma once
