@@ -22,6 +22,19 @@ struct Item {
   size_t col;             // its column in the top-level text
 };
 
+// An argument inside parentheses: "key=value" or a bare "key".
+struct Arg {
+  std::string_view key;
+  std::string_view value;  // empty when there is no '='
+  bool has_value;
+  size_t value_col;
+};
+Arg split_arg(const Item& it) {
+  const size_t eq = it.text.find('=');
+  if (eq == std::string_view::npos) return Arg{it.text, {}, false, it.col + it.text.size()};
+  return Arg{it.text.substr(0, eq), it.text.substr(eq + 1), true, it.col + eq + 1};
+}
+
 class Parser {
  public:
   Parser(const TlvMap& tlv, TextError* err) : tlv_(tlv), err_(err) {}
@@ -247,10 +260,7 @@ bool Parser::parse_controller(std::string_view args, size_t col, ActController* 
   if (!split(args, col, &items)) return false;
   a->has_userdata_syntax = true;
   for (const Item& it : items) {
-    const size_t eq = it.text.find('=');
-    std::string_view k = it.text.substr(0, eq);
-    std::string_view v = eq == std::string_view::npos ? "" : it.text.substr(eq + 1);
-    const size_t vcol = it.col + eq + 1;
+    const auto [k, v, has_value, vcol] = split_arg(it);
     uint64_t n = 0;
     if (k == "max_len") {
       if (!parse_u64(v, vcol, UINT16_MAX, &n, "max_len")) return false;
@@ -271,7 +281,7 @@ bool Parser::parse_controller(std::string_view args, size_t col, ActController* 
       if (!found) return fail(vcol, v, "unknown packet-in reason");
     } else if (k == "userdata") {
       if (!parse_hex_bytes(v, vcol, &a->userdata)) return false;
-    } else if (k == "pause" && eq == std::string_view::npos) {
+    } else if (k == "pause" && !has_value) {
       a->pause = true;
     } else if (k == "meter_id") {
       if (!parse_u64(v, vcol, UINT32_MAX, &n, "meter_id")) return false;
@@ -371,10 +381,7 @@ bool Parser::parse_ct(std::string_view args, size_t col, ActCt* a) {
   if (!split(args, col, &items)) return false;
   for (const Item& it : items) {
     std::string_view t = it.text;
-    const size_t eq = t.find('=');
-    std::string_view k = t.substr(0, eq);
-    std::string_view v = eq == std::string_view::npos ? "" : t.substr(eq + 1);
-    const size_t vcol = it.col + eq + 1;
+    const auto [k, v, has_value, vcol] = split_arg(it);
     uint64_t n = 0;
     if (t == "commit") {
       a->commit = true;
@@ -438,17 +445,14 @@ bool Parser::parse_learn(std::string_view args, size_t col, ActLearn* a) {
   if (!split(args, col, &items)) return false;
   for (const Item& it : items) {
     std::string_view t = it.text;
-    const size_t eq = t.find('=');
-    std::string_view k = t.substr(0, eq);
-    std::string_view v = eq == std::string_view::npos ? "" : t.substr(eq + 1);
-    const size_t vcol = it.col + eq + 1;
+    const auto [k, v, has_value, vcol] = split_arg(it);
     uint64_t n = 0;
     auto num = [&](uint64_t max, auto* field) {
       if (!parse_u64(v, vcol, max, &n, k)) return false;
       *field = static_cast<std::remove_pointer_t<decltype(field)>>(n);
       return true;
     };
-    if (k == "table" && eq != std::string_view::npos) {
+    if (k == "table" && has_value) {
       if (!num(254, &a->table)) return false;
     } else if (k == "idle_timeout") {
       if (!num(UINT16_MAX, &a->idle_timeout)) return false;
@@ -515,7 +519,7 @@ bool Parser::parse_learn(std::string_view args, size_t col, ActLearn* a) {
         s.dst = Subfield{d->id, 0, rf->n_bits};
       }
       s.n_bits = s.dst.n_bits;
-      if (eq == std::string_view::npos) {
+      if (!has_value) {
         s.src = s.dst;
       } else if (v.find('[') != std::string_view::npos) {
         if (!parse_sub(v, vcol, &s.src)) return false;
@@ -563,18 +567,16 @@ bool Parser::parse_item(const Item& it, ActionList* out) {
     ActOutputReg r;
     bool is_reg = false;
     for (const Item& x : items) {
-      const size_t eq = x.text.find('=');
-      std::string_view k = x.text.substr(0, eq);
-      std::string_view v = eq == std::string_view::npos ? "" : x.text.substr(eq + 1);
+      const auto [k, v, has_value, vcol] = split_arg(x);
       if (k == "port") {
         if (v.find('[') != std::string_view::npos) {
           is_reg = true;
-          if (!parse_sub(v, x.col + eq + 1, &r.src)) return false;
-        } else if (!parse_port(v, x.col + eq + 1, &o.port)) {
+          if (!parse_sub(v, vcol, &r.src)) return false;
+        } else if (!parse_port(v, vcol, &o.port)) {
           return false;
         }
       } else if (k == "max_len") {
-        if (!parse_u64(v, x.col + eq + 1, UINT16_MAX, &n, "max_len")) return false;
+        if (!parse_u64(v, vcol, UINT16_MAX, &n, "max_len")) return false;
         o.max_len = r.max_len = static_cast<uint16_t>(n);
       } else {
         return fail(x.col, x.text, "unknown output argument (expected port or max_len)");
