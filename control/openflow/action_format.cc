@@ -169,7 +169,7 @@ class Formatter {
   void one(const ActMeter& a, std::string& s) { s += fmt::format("meter:{}", a.meter_id); }
   void one(const ActCt& a, std::string& s) {
     std::string x = "ct(";
-    if (a.commit && !a.force) x += "commit,";
+    if (a.commit) x += "commit,";  // force implies commit; OVS prints both
     if (a.force) x += "force,";
     if (a.recirc_table != kTableNone) x += fmt::format("table={},", a.recirc_table);
     if (a.zone_src.field != FieldId::kCount) {

@@ -768,6 +768,9 @@ bool Parser::parse_item(const Item& it, ActionList* out) {
   if (name == "note" && delim == ':') {
     ActNote note;
     if (!parse_hex_bytes(arg, acol, &note.data)) return false;
+    // NXAST_NOTE is 10 bytes of header plus the note, padded with zeros to
+    // a multiple of 8; the switch keeps (and dumps) the padding.
+    note.data.resize((10 + note.data.size() + 7) / 8 * 8 - 10, 0);
     out->push_back(note);
     return true;
   }
@@ -821,10 +824,22 @@ bool Parser::parse_item(const Item& it, ActionList* out) {
       {"mod_dl_src", FieldId::kEthSrc},   {"mod_dl_dst", FieldId::kEthDst},
       {"mod_nw_src", FieldId::kIpv4Src},  {"mod_nw_dst", FieldId::kIpv4Dst},
       {"mod_tp_src", FieldId::kTcpSrc},   {"mod_tp_dst", FieldId::kTcpDst},
-      {"mod_nw_ttl", FieldId::kIpTtl},    {"set_tunnel", FieldId::kTunId},
+      {"mod_nw_ttl", FieldId::kIpTtl},    {"mod_nw_ecn", FieldId::kIpEcn},
+      {"set_tunnel", FieldId::kTunId},
       {"set_tunnel64", FieldId::kTunId},  {"mod_vlan_vid", FieldId::kVlanVid},
       {"mod_vlan_pcp", FieldId::kVlanPcp},
   };
+  if (name == "mod_nw_tos" && delim == ':') {
+    // DSCP in the upper six bits of the TOS byte: set_field on ip_dscp.
+    if (!parse_u64(arg, acol, 255, &n, "TOS")) return false;
+    if ((n & 3) != 0) return fail(acol, arg, "mod_nw_tos needs the low 2 (ECN) bits zero");
+    ActSetField a;
+    a.field = FieldId::kIpDscpShifted;
+    a.value = FieldValue::from_u64(n >> 2, 1);
+    a.mask = FieldValue::from_u64(0x3f, 1);
+    out->push_back(a);
+    return true;
+  }
   for (const auto& [lname, id] : kLegacy) {
     if (name == lname && delim == ':') return parse_legacy_set(id, arg, acol, out);
   }
