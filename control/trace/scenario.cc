@@ -148,7 +148,12 @@ std::optional<FlowKey> parse_trace_flow(const Scenario& s, std::string_view text
     *error = fmt::format("flow: {}", e.to_string());
     return std::nullopt;
   }
-  return m->value;
+  // As OVS's flow_fix_vlan_tpid(): a tag given by its TCI is an 802.1Q tag.
+  FlowKey k = m->value;
+  for (VlanHdr& v : k.vlans) {
+    if ((v.tci & be16(0x1000)) != 0 && v.tpid == 0) v.tpid = be16(kEthTypeVlan8021Q);
+  }
+  return k;
 }
 
 std::optional<ParsedMegaflow> parse_trace_megaflow(const Scenario& s, std::string_view text,

@@ -124,9 +124,9 @@ TraceResult run_trace(const Pipeline& pipeline, const PortTable& ports, const Fl
     out += "Megaflow: " + pass.megaflow_text + "\n";
     out += "Datapath actions: " + pass.actions_text + "\n";
     if (!x.error.empty()) {
-      out += fmt::format("\nTranslation failed ({}), packet is dropped.\n", x.error);
+      out += fmt::format("Translation failed ({}), packet is dropped.\n", x.error);
     } else if (x.slow & kSlowAction) {
-      out += "\nThis flow is handled by the userspace slow path because it:\n"
+      out += "This flow is handled by the userspace slow path because it:\n"
              "  - Uses action(s) not supported by datapath.\n";
     }
     res.passes.push_back(std::move(pass));
@@ -144,7 +144,7 @@ TraceResult run_trace(const Pipeline& pipeline, const PortTable& ports, const Fl
     FlowKey f = p.fork.flow;
     f.recirc_id = be32(p.fork.recirc_id);
     f.ct_zone = be16(p.fork.zone);
-    out += "\n\n" + rule_line_sep() + fmt::format("\nrecirc({:#x})", p.fork.recirc_id);
+    out += "\n" + rule_line_sep() + fmt::format("\nrecirc({:#x})", p.fork.recirc_id);
     uint32_t state;
     if (next_ct < opts.ct_next.size()) {
       state = opts.ct_next[next_ct++];

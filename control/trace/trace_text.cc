@@ -169,29 +169,99 @@ std::string format_trace_megaflow(const FlowKey& flow, const FlowMask& wc, const
   return format_match(m, p.tlv_map());
 }
 
-void TextTracer::on_table(int depth, uint8_t table, const Rule* rule) {
-  text_ += indent(depth) + fmt::format("{:2}. ", table);
+// OVS oftrace node types, as far as rendering needs them.
+enum NodeType : int { kTable, kAction, kDetail, kThaw };
+
+struct TextTracer::Node {
+  int type;
+  std::string text;
+  NodeList subs;
+};
+
+TextTracer::TextTracer(const Pipeline& p) : pipeline_(p), root_(std::make_unique<NodeList>()) {
+  stack_.push_back(root_.get());
+}
+TextTracer::~TextTracer() = default;
+
+TextTracer::Node& TextTracer::add(int type, std::string text) {
+  stack_.back()->push_back(std::make_unique<Node>(Node{type, std::move(text), {}}));
+  return *stack_.back()->back();
+}
+
+void TextTracer::on_table(int /*depth*/, uint8_t table, const Rule* rule) {
+  std::string s = fmt::format("{:2}. ", table);
   if (rule == nullptr) {
-    text_ += "No match.\n";
+    // OVS runs its table-miss rule, which has no actions.
+    Node& n = add(kTable, s + "No match.");
+    n.subs.push_back(std::make_unique<Node>(Node{kAction, "drop", {}}));
+    stack_.push_back(&n.subs);
     return;
+  } else {
+    std::string match = format_match(rule->spec.match, pipeline_.tlv_map());
+    if (!match.empty()) s += match + ", ";
+    s += fmt::format("priority {}", rule->spec.priority);
+    if (rule->spec.cookie != 0) s += fmt::format(", cookie {:#x}", rule->spec.cookie);
   }
-  std::string match = format_match(rule->spec.match, pipeline_.tlv_map());
-  if (!match.empty()) text_ += match + ", ";
-  text_ += fmt::format("priority {}", rule->spec.priority);
-  if (rule->spec.cookie != 0) text_ += fmt::format(", cookie {:#x}", rule->spec.cookie);
-  text_ += '\n';
+  Node& n = add(kTable, std::move(s));
+  stack_.push_back(&n.subs);
 }
 
-void TextTracer::on_action(int depth, const Action& action) {
-  text_ += indent(depth) + "    " + format_actions(ActionList{action}, pipeline_.tlv_map()) + '\n';
+void TextTracer::on_table_done() {
+  if (stack_.size() > 1) stack_.pop_back();
 }
 
-void TextTracer::on_note(int depth, const std::string& text) {
-  text_ += indent(depth) + "    " + text + '\n';
+void TextTracer::on_action(int /*depth*/, const Action& action) {
+  add(kAction, format_actions(ActionList{action}, pipeline_.tlv_map()));
+  // OVS runs ct()'s nat as a nested action and reports it on its own line
+  // (the exec actions report themselves as xlate runs them).
+  if (const auto* ct = std::get_if<ActCt>(&action); ct != nullptr && ct->has_nat) {
+    ActCt nat_only;
+    nat_only.has_nat = true;
+    nat_only.nat = ct->nat;
+    std::string s = format_actions(ActionList{nat_only}, pipeline_.tlv_map());  // "ct(nat...)"
+    add(kAction, s.substr(3, s.size() - 4));
+  }
+}
+
+void TextTracer::on_note(int /*depth*/, const std::string& text) {
+  // Details print as " -> text"; other notes ("drop") as actions do.
+  std::string_view t = text;
+  while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+  if (t.starts_with("->")) {
+    t.remove_prefix(2);
+    while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+    add(kDetail, std::string(t));
+  } else {
+    add(kAction, std::string(t));
+  }
 }
 
 void TextTracer::on_thaw(uint8_t table) {
-  text_ += fmt::format("    thaw\n        Resuming from table {}\n", table);
+  Node& n = add(kThaw, "thaw");
+  n.subs.push_back(
+      std::make_unique<Node>(Node{kThaw, fmt::format("Resuming from table {}", table), {}}));
+}
+
+std::string TextTracer::text() const {
+  std::string out;
+  // Same rule as OVS's oftrace_node_print_details(): a node is indented one
+  // more step unless it is the last of its list and not a leaf; its
+  // children one step further again.
+  struct R {
+    static void run(const NodeList& nodes, int level, std::string& out) {
+      for (size_t i = 0; i < nodes.size(); ++i) {
+        const Node& n = *nodes[i];
+        const bool terminal = n.type == kAction || n.type == kDetail;
+        const int more = (i + 1 < nodes.size() || terminal) ? 1 : 0;
+        out += std::string(static_cast<size_t>(4 * (level + more)), ' ');
+        out += n.type == kDetail ? " -> " + n.text : n.text;
+        out += '\n';
+        run(n.subs, level + 2 * more, out);
+      }
+    }
+  };
+  R::run(*root_, 0, out);
+  return out;
 }
 
 }  // namespace dpuflow::control

@@ -9,6 +9,7 @@
 
 #include <cstring>
 
+#include "dataplane/flow/field_text.h"
 #include "dataplane/flow/match.h"
 #include "dataplane/flow/subfield.h"
 #include "dataplane/pipeline/commit.h"
@@ -230,6 +231,7 @@ void XlateCtx::table_action(uint16_t in_port, uint8_t table, bool with_ct_orig, 
     this->rule = old_rule;
     depth -= deepens;
   }
+  if (in.tracer) in.tracer->on_table_done();
   table_id = old_table;
 }
 
@@ -797,6 +799,13 @@ void XlateCtx::do_actions(const ActionList& acts, bool is_last_action, bool grou
 }
 
 void XlateCtx::note_subfield_value(const Subfield& sf, const FieldValue& v) {
+  // A whole field prints in its own syntax (MAC, IP...), a part in hex.
+  const ResolvedField f = resolve(sf.field);
+  if (sf.ofs == 0 && sf.n_bits >= f.n_bits && f.n_bytes != 0) {
+    note(fmt::format(" -> {} is now {}", format_subfield(sf),
+                     format_field_value(f, read_field(f, flow))));
+    return;
+  }
   std::string hex;
   bool started = false;
   for (size_t i = 0; i < v.n_bytes; ++i) {
@@ -950,6 +959,7 @@ XlateOut xlate(const XlateIn& in) {
       ctx.rule_cookie = rule->spec.cookie;
       ctx.do_actions(rule->spec.actions, true);
     }
+    if (in.tracer) in.tracer->on_table_done();
   }
   if (out.error.empty() && ctx.freezing) ctx.finish_freezing();
 

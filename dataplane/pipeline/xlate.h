@@ -52,6 +52,9 @@ class XlateTracer {
   virtual void on_note(int depth, const std::string& text) = 0;
   // Thawing: resuming from `table`.
   virtual void on_thaw(uint8_t table) = 0;
+  // The actions of the rule found by the last on_table() are done (a
+  // tracer that nests its output as OVS does closes the table here).
+  virtual void on_table_done() {}
 };
 
 // Why the datapath cannot execute a translation by itself (OVS's

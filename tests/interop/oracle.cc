@@ -79,7 +79,9 @@ std::vector<OracleTrace> load_oracle_traces(const std::string& scenario) {
     if (i < words.size()) t.bridge = words[i++];
     if (i < words.size()) t.flow = words[i++];
     if (i < words.size()) t.packet_hex = words[i++];
+    std::getline(in, line);  // the blank line after the command
     while (std::getline(in, line)) {
+      t.text += line + "\n";
       if (line.rfind("Megaflow: ", 0) == 0) t.megaflows.push_back(line.substr(10));
       if (line.rfind("Datapath actions: ", 0) == 0) t.actions.push_back(line.substr(18));
     }

@@ -18,6 +18,7 @@ struct OracleTrace {
   std::vector<std::string> ct_next;
   std::vector<std::string> megaflows;   // one per pass, as OVS printed them
   std::vector<std::string> actions;     // one per pass
+  std::string text;                     // OVS's whole output (after the command line)
 };
 
 // The data directory (DPUFLOW_TEST_DATA, else the source tree's).

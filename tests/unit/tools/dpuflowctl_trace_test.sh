@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # dpuflowctl trace, end to end: for recorded OVS traces, the Megaflow and
 # Datapath actions lines it prints equal OVS's (recirculation ids compared
 # up to renaming: the recorded switch had allocated some before); bad input
@@ -42,6 +42,28 @@ check() {  # scenario trace-file
     echo "ok   $1/$2"
   fi
 }
+
+# The whole output, table walk included, byte for byte as OVS printed it.
+check_full() {  # scenario trace-file
+  s="$data/$1"
+  t="$s/traces/$2"
+  cmd=$(sed -n 's/^# ovs-appctl ofproto\/trace //p' "$t")
+  ct_args=$(printf '%s\n' "$cmd" | grep -o -- "--ct-next [^ ]*" | tr '\n' ' ' || true)
+  flow=$(printf '%s\n' "$cmd" | sed "s/.*'\(.*\)'.*/\1/")
+  # shellcheck disable=SC2086
+  if "$ctl" trace --flows "$s/flows.txt" --groups "$s/groups.txt" --meters "$s/meters.txt" \
+        --tlv-map "$s/tlv-map.txt" --dp-ports "$s/dp-ports.txt" \
+        --ofports "$s/ofport-iface-map.csv" $ct_args "$flow" | diff -u <(tail -n +3 "$t") - ; then
+    echo "ok   full text $1/$2"
+  else
+    echo "FAIL full text $1/$2"; fail=1
+  fi
+}
+
+check_full a-ls-portsec 17-ipv6-nd-ns-vm1.txt
+check_full b-ls-acl 01-icmp-vm1-to-vm2-new.txt
+check_full c-router 06-icmp-vm1-to-vm3-routed.txt
+check_full e-remote-chassis 08-icmp-vm1-to-local-vm3-routed.txt
 
 check a-ls-portsec 04-icmp-echo-vm1-to-vm2.txt
 check b-ls-acl 02-icmp-vm1-to-vm2-est.txt
