@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <arpa/inet.h>
+
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 
 #include "control/trace/trace_text.h"
@@ -19,6 +22,21 @@ namespace {
 constexpr const char* kCtNames[] = {"new", "est", "rel", "rpl", "inv", "trk", "snat", "dnat"};
 
 std::string rule_line_sep() { return std::string(79, '='); }
+
+// OVS oftrace_print_ip_flow(): the addresses and ports NAT rewrites.
+std::string ip_flow_text(const FlowKey& f, bool ipv6) {
+  char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+  if (!ipv6) {
+    inet_ntop(AF_INET, &f.nw_src, a, sizeof a);
+    inet_ntop(AF_INET, &f.nw_dst, b, sizeof b);
+    return fmt::format("nw_src={},tp_src={},nw_dst={},tp_dst={}", a, host16(f.tp_src), b,
+                       host16(f.tp_dst));
+  }
+  inet_ntop(AF_INET6, f.ipv6_src, a, sizeof a);
+  inet_ntop(AF_INET6, f.ipv6_dst, b, sizeof b);
+  return fmt::format("ipv6_src=[{}],tp_src={},ipv6_dst=[{}],tp_dst={}", a, host16(f.tp_src), b,
+                     host16(f.tp_dst));
+}
 
 struct PendingFork {
   CtFork fork;
@@ -155,20 +173,30 @@ TraceResult run_trace(const Pipeline& pipeline, const PortTable& ports, const Fl
     }
     f.ct_state = be32(state);
     out += "\n";
-    if (p.fork.nat_range) {
+    if (p.fork.has_nat) {
+      // As OVS: the first address/port of a NAT range stands for the
+      // translation, so later passes match the flows the real one would.
       const ActNat& n = p.fork.nat_action;
-      out += "Replacing src/dst IP/ports to simulate NAT:\n";
-      if (!n.ipv6) {
-        if (n.flags & ActNat::kSrc) f.nw_src = be32(n.ipv4_min);
-        if (n.flags & ActNat::kDst) f.nw_dst = be32(n.ipv4_min);
-      } else {
-        if (n.flags & ActNat::kSrc) std::memcpy(f.ipv6_src, n.ipv6_min, 16);
-        if (n.flags & ActNat::kDst) std::memcpy(f.ipv6_dst, n.ipv6_min, 16);
+      const bool range = p.fork.nat_range;
+      out += "Replacing src/dst IP/ports to simulate NAT:\n Initial flow: ";
+      out += range ? ip_flow_text(f, n.ipv6) : "";
+      out += "\n";
+      if (range) {
+        if (!n.ipv6) {
+          if (n.flags & ActNat::kSrc) f.nw_src = be32(n.ipv4_min);
+          if (n.flags & ActNat::kDst) f.nw_dst = be32(n.ipv4_min);
+        } else {
+          if (n.flags & ActNat::kSrc) std::memcpy(f.ipv6_src, n.ipv6_min, 16);
+          if (n.flags & ActNat::kDst) std::memcpy(f.ipv6_dst, n.ipv6_min, 16);
+        }
+        if (n.port_min) {
+          if (n.flags & ActNat::kSrc) f.tp_src = be16(n.port_min);
+          if (n.flags & ActNat::kDst) f.tp_dst = be16(n.port_min);
+        }
       }
-      if (n.port_min) {
-        if (n.flags & ActNat::kSrc) f.tp_src = be16(n.port_min);
-        if (n.flags & ActNat::kDst) f.tp_dst = be16(n.port_min);
-      }
+      out += " Modified flow: ";
+      out += range ? ip_flow_text(f, n.ipv6) : "";
+      out += "\n";
     }
     out += rule_line_sep() + "\n\n";
     const FrozenState* st = recirc.find(p.fork.recirc_id);

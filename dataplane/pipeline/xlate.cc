@@ -487,7 +487,8 @@ void XlateCtx::conntrack(const ActCt& ct, bool last) {
   commit();
   wc.ct_mark = 0;
   std::memset(wc.ct_label, 0, 16);
-  do_actions(ct.exec, last);
+  // OVS runs ct()'s nested list (nat, then exec); an empty one traces "drop".
+  if (!ct.exec.empty() || !ct.has_nat) do_actions(ct.exec, last);
 
   DpAction& a = emit(DpActionType::kCt);
   a.ct.commit = ct.commit;
@@ -545,6 +546,7 @@ void XlateCtx::conntrack(const ActCt& ct, bool last) {
     f.recirc_id = id;
     f.zone = zone;
     f.flow = fork_flow;
+    f.has_nat = ct.has_nat;
     f.nat_range = ct.has_nat && ct.nat.has_range && (ct.nat.flags & (ActNat::kSrc | ActNat::kDst));
     f.nat_action = ct.nat;
     out.ct_forks.push_back(f);

@@ -68,6 +68,7 @@ struct CtFork {
   uint32_t recirc_id = 0;
   uint16_t zone = 0;
   FlowKey flow{};        // the packet's flow at the fork (after committed sets)
+  bool has_nat = false;    // the ct() had a nat (a trace reports it)
   bool nat_range = false;  // nat(src=...|dst=...) with an address: a trace simulates it
   ActNat nat_action;
 };
