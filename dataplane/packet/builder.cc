@@ -150,6 +150,31 @@ PacketBuilder& PacketBuilder::arp(uint16_t op, const Mac& sha, uint32_t spa, con
   return add(L::kArp, b);
 }
 
+PacketBuilder& PacketBuilder::geneve(uint32_t vni, const std::vector<GeneveOpt>& opts) {
+  std::vector<uint8_t> b(8);
+  size_t opt_len = 0;
+  for (const GeneveOpt& o : opts) opt_len += 4 + o.data.size();
+  b[0] = static_cast<uint8_t>(opt_len / 4);  // version 0
+  put16(b, 2, 0x6558);                       // Ethernet payload
+  put32(b, 4, vni << 8);
+  for (const GeneveOpt& o : opts) {
+    const size_t at = b.size();
+    b.resize(at + 4 + o.data.size());
+    put16(b, at, o.opt_class);
+    b[at + 2] = o.type;
+    b[at + 3] = static_cast<uint8_t>(o.data.size() / 4);
+    std::memcpy(b.data() + at + 4, o.data.data(), o.data.size());
+  }
+  return add(L::kTunnel, b);
+}
+
+PacketBuilder& PacketBuilder::vxlan(uint32_t vni) {
+  std::vector<uint8_t> b(8);
+  b[0] = 0x08;  // VNI present
+  put32(b, 4, vni << 8);
+  return add(L::kTunnel, b);
+}
+
 PacketBuilder& PacketBuilder::payload(size_t n, uint8_t fill) {
   return add(L::kPayload, std::vector<uint8_t>(n, fill));
 }

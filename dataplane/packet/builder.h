@@ -41,12 +41,22 @@ class PacketBuilder {
   PacketBuilder& nd_ns(const Ip6& target, const Mac& sll);
   PacketBuilder& nd_na(const Ip6& target, const Mac& tll);
   PacketBuilder& arp(uint16_t op, const Mac& sha, uint32_t spa, const Mac& tha, uint32_t tpa);
+  // Tunnel headers after a udp() layer (dport 6081 / 4789); the next layer
+  // is the inner Ethernet frame.  Geneve options are {class, type, data}
+  // with data a multiple of 4 bytes.
+  struct GeneveOpt {
+    uint16_t opt_class;
+    uint8_t type;
+    std::vector<uint8_t> data;
+  };
+  PacketBuilder& geneve(uint32_t vni, const std::vector<GeneveOpt>& opts = {});
+  PacketBuilder& vxlan(uint32_t vni);
   PacketBuilder& payload(size_t n, uint8_t fill = 0);
   std::vector<uint8_t> build() const;
 
  private:
   enum class L : uint8_t { kEth, kVlan, kIpv4, kIpv6, kIpv6Ext, kTcp, kUdp, kIcmp, kIcmp6, kArp,
-                           kPayload };
+                           kTunnel, kPayload };
   struct Layer {
     L kind;
     std::vector<uint8_t> bytes;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "dataplane/packet/builder.h"
 
 namespace dpuflow::dataplane {
@@ -12,32 +14,25 @@ namespace {
 const Mac kA = {0, 0, 0, 0, 1, 1}, kB = {0, 0, 0, 0, 1, 2};
 const Mac kUa = {0xf2, 0xa6, 0xa4, 0xcf, 0xd3, 0x49}, kUb = {0, 0, 0, 0, 0xc0, 2};
 
-// Outer Ethernet/IPv4/UDP around `tunnel_header` + an inner ICMP frame.
-std::vector<uint8_t> encap(uint16_t dport, const std::vector<uint8_t>& tunnel_header) {
-  auto inner = PacketBuilder().eth(kA, kB).ipv4(0x0a00010b, 0x0a00010c).icmp(8, 0).build();
-  std::vector<uint8_t> payload = tunnel_header;
-  payload.insert(payload.end(), inner.begin(), inner.end());
-  auto outer = PacketBuilder().eth(kUa, kUb).ipv4(0xc0000202, 0xc0000201, 63).udp(49152, dport)
-                   .build();
-  outer.insert(outer.end(), payload.begin(), payload.end());
-  // Fix the outer IPv4 total length and UDP length for the appended bytes.
-  const size_t ip_len = outer.size() - 14, udp_len = ip_len - 20;
-  outer[16] = static_cast<uint8_t>(ip_len >> 8);
-  outer[17] = static_cast<uint8_t>(ip_len);
-  outer[38] = static_cast<uint8_t>(udp_len >> 8);
-  outer[39] = static_cast<uint8_t>(udp_len);
-  outer[40] = outer[41] = 0;  // no UDP checksum
-  outer[20] = 0x40;           // DF
-  outer[24] = outer[25] = 0;  // IPv4 checksum not checked by the parser
-  return outer;
+// Outer Ethernet/IPv4 (DF set) /UDP around a tunnel header and an inner
+// ICMP frame; the UDP checksum is left zero, as OVS's tunnels send it.
+std::vector<uint8_t> outer_then(uint16_t dport, const std::function<void(PacketBuilder&)>& tnl) {
+  PacketBuilder b;
+  b.eth(kUa, kUb).ipv4(0xc0000202, 0xc0000201, 63).udp(49152, dport);
+  tnl(b);
+  auto p = b.eth(kA, kB).ipv4(0x0a00010b, 0x0a00010c).icmp(8, 0).build();
+  p[20] |= 0x40;  // DF
+  p[24] = p[25] = 0;
+  p[40] = p[41] = 0;  // no UDP checksum
+  return p;
 }
 
 TEST(Tunnel, GeneveWithMappedOption) {
   // Geneve: opt_len 2 words, protocol 0x6558, VNI 0x000001, one option
   // class 0x102 type 0x80 len 1 word = 0x00020003 (OVN's port tag).
-  std::vector<uint8_t> gnv = {0x02, 0x00, 0x65, 0x58, 0x00, 0x00, 0x01, 0x00,
-                              0x01, 0x02, 0x80, 0x01, 0x00, 0x02, 0x00, 0x03};
-  auto pkt = encap(6081, gnv);
+  auto pkt = outer_then(6081, [](PacketBuilder& b) {
+    b.geneve(1, {{0x102, 0x80, {0x00, 0x02, 0x00, 0x03}}});
+  });
   FlowKey outer{};
   ParseResult r = parse_packet(pkt, outer);
   ASSERT_TRUE(r.ok()) << r.reason_name();
@@ -67,8 +62,7 @@ TEST(Tunnel, GeneveWithMappedOption) {
 }
 
 TEST(Tunnel, VxlanAndErrors) {
-  std::vector<uint8_t> vx = {0x08, 0, 0, 0, 0x00, 0x12, 0x34, 0x00};
-  auto pkt = encap(4789, vx);
+  auto pkt = outer_then(4789, [](PacketBuilder& b) { b.vxlan(0x1234); });
   FlowKey outer{};
   ParseResult r = parse_packet(pkt, outer);
   FlowKey inner{};
@@ -81,15 +75,19 @@ TEST(Tunnel, VxlanAndErrors) {
   r = parse_packet(plain, outer);
   EXPECT_EQ(decode_tunnel(plain, outer, r, TlvMap{}, inner, &ofs), TunnelStatus::kNotATunnel);
   // A Geneve option longer than the options area is malformed.
-  std::vector<uint8_t> bad = {0x01, 0x00, 0x65, 0x58, 0, 0, 1, 0, 0x01, 0x02, 0x80, 0x02};
-  pkt = encap(6081, bad);
+  pkt = outer_then(6081, [](PacketBuilder& b) {
+    b.geneve(1, {{0x102, 0x80, {0, 0, 0, 1}}});
+  });
+  // The option's length field claims 2 words, but the options area
+  // (opt_len) holds only its 1: it overruns the area.
+  pkt[14 + 20 + 8 + 11] = 0x02;
   r = parse_packet(pkt, outer);
   EXPECT_EQ(decode_tunnel(pkt, outer, r, TlvMap{}, inner, &ofs), TunnelStatus::kMalformed);
   // Every truncation of a Geneve packet is safe (ASan) and never kOk
   // before the whole tunnel header is there.
-  std::vector<uint8_t> gnv = {0x02, 0x00, 0x65, 0x58, 0x00, 0x00, 0x01, 0x00,
-                              0x01, 0x02, 0x80, 0x01, 0x00, 0x02, 0x00, 0x03};
-  auto full = encap(6081, gnv);
+  auto full = outer_then(6081, [](PacketBuilder& b) {
+    b.geneve(1, {{0x102, 0x80, {0x00, 0x02, 0x00, 0x03}}});
+  });
   for (size_t n = 0; n < 14 + 20 + 8 + 16; ++n) {
     std::vector<uint8_t> cut(full.begin(), full.begin() + static_cast<long>(n));
     r = parse_packet(cut, outer);
