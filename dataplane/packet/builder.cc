@@ -84,6 +84,41 @@ PacketBuilder& PacketBuilder::ipv6_ext(uint8_t type, uint8_t len8) {
   return *this;
 }
 
+PacketBuilder& PacketBuilder::tclass(uint8_t tc) {
+  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) {
+    if (it->kind == L::kIpv6) {
+      it->bytes[0] = static_cast<uint8_t>(0x60 | tc >> 4);
+      it->bytes[1] = static_cast<uint8_t>((tc & 0x0f) << 4 | (it->bytes[1] & 0x0f));
+      break;
+    }
+  }
+  return *this;
+}
+
+PacketBuilder& PacketBuilder::ipv6_fragment(uint16_t offset8, bool more) {
+  ipv6_ext(44, 0);
+  put16(layers_.back().bytes, 2, static_cast<uint16_t>(offset8 << 3 | (more ? 1 : 0)));
+  return *this;
+}
+
+PacketBuilder& PacketBuilder::proto(uint8_t nw_proto) {
+  for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) {
+    if (it->kind == L::kIpv4) {
+      it->bytes[9] = nw_proto;
+      break;
+    }
+    if (it->kind == L::kIpv6) {
+      it->bytes[6] = nw_proto;
+      break;
+    }
+    if (it->kind == L::kIpv6Ext) {
+      it->bytes[0] = nw_proto;
+      break;
+    }
+  }
+  return *this;
+}
+
 PacketBuilder& PacketBuilder::tcp(uint16_t sport, uint16_t dport, uint16_t flags) {
   std::vector<uint8_t> b(20);
   put16(b, 0, sport);
@@ -98,6 +133,13 @@ PacketBuilder& PacketBuilder::udp(uint16_t sport, uint16_t dport) {
   put16(b, 0, sport);
   put16(b, 2, dport);
   return add(L::kUdp, b);
+}
+
+PacketBuilder& PacketBuilder::sctp(uint16_t sport, uint16_t dport) {
+  std::vector<uint8_t> b(12);
+  put16(b, 0, sport);
+  put16(b, 2, dport);
+  return add(L::kSctp, b);
 }
 
 PacketBuilder& PacketBuilder::icmp(uint8_t type, uint8_t code) {
@@ -186,6 +228,7 @@ std::vector<uint8_t> PacketBuilder::build() const {
     switch (l.kind) {
       case L::kTcp: return 6;
       case L::kUdp: return 17;
+      case L::kSctp: return 132;
       case L::kIcmp: return 1;
       case L::kIcmp6: return 58;
       case L::kIpv6Ext: return l.bytes.back();

@@ -33,8 +33,15 @@ class PacketBuilder {
   PacketBuilder& ipv6(const Ip6& src, const Ip6& dst, uint8_t hlimit = 64, uint32_t label = 0);
   // An IPv6 extension header of `type` (0, 43, 60) with `len8` 8-byte units.
   PacketBuilder& ipv6_ext(uint8_t type, uint8_t len8 = 0);
+  // IPv6 traffic class of the last IPv6 header.
+  PacketBuilder& tclass(uint8_t tc);
+  // An IPv6 fragment header (offset in 8-byte units).
+  PacketBuilder& ipv6_fragment(uint16_t offset8, bool more);
+  // The IP protocol number when no L4 layer follows.
+  PacketBuilder& proto(uint8_t nw_proto);
   PacketBuilder& tcp(uint16_t sport, uint16_t dport, uint16_t flags = kTcpAck);
   PacketBuilder& udp(uint16_t sport, uint16_t dport);
+  PacketBuilder& sctp(uint16_t sport, uint16_t dport);  // checksum left zero
   PacketBuilder& icmp(uint8_t type, uint8_t code);
   PacketBuilder& icmp6(uint8_t type, uint8_t code);
   // Neighbor solicitation (with SLL) / advertisement (with TLL).
@@ -56,7 +63,7 @@ class PacketBuilder {
 
  private:
   enum class L : uint8_t { kEth, kVlan, kIpv4, kIpv6, kIpv6Ext, kTcp, kUdp, kIcmp, kIcmp6, kArp,
-                           kTunnel, kPayload };
+                           kSctp, kTunnel, kPayload };
   struct Layer {
     L kind;
     std::vector<uint8_t> bytes;
@@ -64,5 +71,18 @@ class PacketBuilder {
   PacketBuilder& add(L kind, std::vector<uint8_t> bytes);
   std::vector<Layer> layers_;
 };
+
+}  // namespace dpuflow::dataplane
+
+namespace dpuflow::dataplane {
+
+struct FlowKey;
+
+// A packet whose parse gives back `k`'s packet fields (OVS flow_compose()):
+// Ethernet, up to two VLAN tags, then ARP, or IPv4/IPv6 (fragment bits
+// honoured) with TCP/UDP/SCTP/ICMP/ICMPv6 (ND target and SLL/TLL option),
+// followed by `payload` bytes (none after ND options).  Fields a packet cannot carry (metadata,
+// registers, conntrack) are ignored.
+std::vector<uint8_t> compose_packet(const FlowKey& k, size_t payload = 0);
 
 }  // namespace dpuflow::dataplane
