@@ -208,6 +208,7 @@ std::optional<PortTable> load_ovs_port_map(std::string_view dp_ports_text,
         t.bridge_odp_port = b->second;
         t.underlay_out.push_back(o->second);
         t.underlay_known = true;
+        t.underlay_bridge = underlay->bridge_port;
       }
     } else if (r.type == "patch") {
       p.is_patch = true;

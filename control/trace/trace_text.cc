@@ -159,7 +159,14 @@ std::string format_trace_flow(const FlowKey& flow, const Pipeline& p) {
   }
   if (flow.metadata == 0) unmask(wc.metadata);
   apply_mask(flow, m.mask, m.value);
-  return format_match(m, p.tlv_map());
+  std::string s = format_match(m, p.tlv_map());
+  if (tunnel_dst_set(flow)) {
+    // OVS's flow also carries ERSPAN and GTP-U tunnel fields, shown (as 0)
+    // for any received tunnel packet; dpuflow has neither tunnel type.
+    const size_t at = s.find("tun_flags=");
+    if (at != std::string::npos) s.insert(at, "tun_erspan_ver=0,gtpu_flags=0,gtpu_msgtype=0,");
+  }
+  return s;
 }
 
 std::string format_trace_megaflow(const FlowKey& flow, const FlowMask& wc, const Pipeline& p) {
@@ -170,7 +177,7 @@ std::string format_trace_megaflow(const FlowKey& flow, const FlowMask& wc, const
 }
 
 // OVS oftrace node types, as far as rendering needs them.
-enum NodeType : int { kTable, kAction, kDetail, kThaw };
+enum NodeType : int { kTable, kAction, kDetail, kThaw, kBridge };
 
 struct TextTracer::Node {
   int type;
@@ -242,6 +249,15 @@ void TextTracer::on_thaw(uint8_t table) {
       std::make_unique<Node>(Node{kThaw, fmt::format("Resuming from table {}", table), {}}));
 }
 
+void TextTracer::on_normal_bridge(const std::string& bridge) {
+  Node& b = add(kBridge, fmt::format("bridge(\"{}\")", bridge));
+  auto table = std::make_unique<Node>(Node{kTable, " 0. priority 0", {}});
+  table->subs.push_back(std::make_unique<Node>(Node{kAction, "NORMAL", {}}));
+  table->subs.push_back(
+      std::make_unique<Node>(Node{kDetail, "no learned MAC for destination, flooding", {}}));
+  b.subs.push_back(std::move(table));
+}
+
 std::string TextTracer::text() const {
   std::string out;
   // Same rule as OVS's oftrace_node_print_details(): a node is indented one
@@ -253,9 +269,12 @@ std::string TextTracer::text() const {
         const Node& n = *nodes[i];
         const bool terminal = n.type == kAction || n.type == kDetail;
         const int more = (i + 1 < nodes.size() || terminal) ? 1 : 0;
-        out += std::string(static_cast<size_t>(4 * (level + more)), ' ');
-        out += n.type == kDetail ? " -> " + n.text : n.text;
-        out += '\n';
+        const std::string indent(static_cast<size_t>(4 * (level + more)), ' ');
+        if (n.type == kBridge) {
+          out += "\n" + indent + n.text + "\n" + indent + std::string(n.text.size(), '-') + "\n";
+        } else {
+          out += indent + (n.type == kDetail ? " -> " + n.text : n.text) + "\n";
+        }
         run(n.subs, level + 2 * more, out);
       }
     }

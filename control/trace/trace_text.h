@@ -25,6 +25,7 @@ class TextTracer final : public dataplane::XlateTracer {
   void on_note(int depth, const std::string& text) override;
   void on_thaw(uint8_t table) override;
   void on_table_done() override;
+  void on_normal_bridge(const std::string& bridge) override;
   // The rendered walk (rendered on each call).
   std::string text() const;
 

@@ -38,6 +38,7 @@ struct TunnelPortConfig {
   OdpPort bridge_odp_port = 0;     // out_port(): the underlay bridge's internal port
   std::vector<OdpPort> underlay_out;  // where the underlay bridge forwards (NORMAL)
   bool underlay_known = false;
+  std::string underlay_bridge;        // its name, for traces (e.g. br-underlay)
 };
 
 struct XlatePort {

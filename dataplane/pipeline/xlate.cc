@@ -309,6 +309,7 @@ void XlateCtx::patch_output(const XlatePort& port) {
   std::memset(wc.dl_dst, 0xff, 6);
   wc.vlans[0].tci |= be16(0x1fff);
   commit();
+  if (in.tracer) in.tracer->on_normal_bridge(port.peer_bridge);
   for (OdpPort p : port.peer_flood) emit(DpActionType::kOutput).port = p;
   flow = saved;
 }
@@ -334,6 +335,20 @@ void XlateCtx::tunnel_output(const XlatePort& port, bool last) {
     flow = saved_flow;
     return;
   }
+  if (in.tracer) {
+    auto ip = [](uint32_t be) {
+      const uint32_t h = host32(be);
+      return fmt::format("{}.{}.{}.{}", h >> 24, (h >> 16) & 0xff, (h >> 8) & 0xff, h & 0xff);
+    };
+    auto mac = [](const uint8_t* m) {
+      return fmt::format("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", m[0], m[1], m[2], m[3], m[4],
+                         m[5]);
+    };
+    note("-> output to native tunnel");
+    note(fmt::format("-> tunneling to {} via {}", ip(cfg.remote_ip), cfg.underlay_bridge));
+    note(fmt::format("-> tunneling from {} {} to {} {}", mac(cfg.src_mac), ip(cfg.local_ip),
+                     mac(cfg.dst_mac), ip(cfg.remote_ip)));
+  }
   commit();
   DpActions* outer = odp;
   DpActions clone_list;
@@ -343,6 +358,7 @@ void XlateCtx::tunnel_output(const XlatePort& port, bool last) {
   a.tnl_push.out_port = cfg.bridge_odp_port;
   a.tnl_push.tnl_type = cfg.type;
   a.tnl_push.header = build_tunnel_header(cfg);
+  if (in.tracer) in.tracer->on_normal_bridge(cfg.underlay_bridge);
   for (OdpPort p : cfg.underlay_out) emit(DpActionType::kOutput).port = p;
   if (!last) {
     odp = outer;

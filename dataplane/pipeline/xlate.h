@@ -55,6 +55,9 @@ class XlateTracer {
   // The actions of the rule found by the last on_table() are done (a
   // tracer that nests its output as OVS does closes the table here).
   virtual void on_table_done() {}
+  // The packet crossed into `bridge`, whose only flow is NORMAL with an
+  // empty MAC table (a provider or underlay bridge): it floods.
+  virtual void on_normal_bridge(const std::string& /*bridge*/) {}
 };
 
 // Why the datapath cannot execute a translation by itself (OVS's

@@ -91,7 +91,9 @@ std::vector<OracleTrace> load_oracle_traces(const std::string& scenario) {
 }
 
 std::vector<std::string> normalize_recirc_ids(const std::vector<std::string>& passes) {
-  static const std::regex re(R"(recirc\((0x[0-9a-f]+)\)|recirc_id=([0-9]+))");
+  // recirc(0x5) in actions; recirc_id=5 in userspace cookies; recirc_id=0x5
+  // in Flow:/Megaflow: lines.
+  static const std::regex re(R"(recirc\((0x[0-9a-f]+)\)|recirc_id=(0x[0-9a-f]+|[0-9]+))");
   std::map<unsigned long, int> ids;
   std::vector<std::string> out;
   for (const std::string& p : passes) {
@@ -100,7 +102,7 @@ std::vector<std::string> normalize_recirc_ids(const std::vector<std::string>& pa
     size_t last = 0;
     for (auto it = begin; it != std::sregex_iterator(); ++it) {
       const std::smatch& m = *it;
-      unsigned long v = m[1].matched ? std::stoul(m[1].str(), nullptr, 16) : std::stoul(m[2].str());
+      unsigned long v = std::stoul(m[1].matched ? m[1].str() : m[2].str(), nullptr, 0);
       auto [pos, inserted] = ids.emplace(v, static_cast<int>(ids.size()) + 1);
       r += p.substr(last, static_cast<size_t>(m.position()) - last);
       r += m[1].matched ? "recirc(R" + std::to_string(pos->second) + ")"

@@ -26,7 +26,7 @@ std::string test_data_dir();
 std::vector<std::string> scenario_names();  // scenarios with traces/
 std::vector<OracleTrace> load_oracle_traces(const std::string& scenario);
 
-// Replaces every recirculation id (recirc(0xN), recirc_id=N) by R<k>, k
+// Replaces every recirculation id (recirc(0xN), recirc_id=N or =0xN) by R<k>, k
 // numbering ids in order of first appearance across `passes`, so that two
 // runs that allocate ids differently compare equal.
 std::vector<std::string> normalize_recirc_ids(const std::vector<std::string>& passes);
