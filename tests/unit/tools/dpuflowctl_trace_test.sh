@@ -24,18 +24,24 @@ norm_recirc() {
   }'
 }
 
-check() {  # scenario trace-file
+# Runs dpuflowctl on the dumps of scenario $1 with the command line that
+# produced the recorded trace $2.
+trace_like() {  # scenario trace-file
   s="$data/$1"
   t="$s/traces/$2"
   cmd=$(sed -n 's/^# ovs-appctl ofproto\/trace //p' "$t")
   ct_args=$(printf '%s\n' "$cmd" | grep -o -- "--ct-next [^ ]*" | tr '\n' ' ' || true)
   flow=$(printf '%s\n' "$cmd" | sed "s/.*'\(.*\)'.*/\1/")
   # shellcheck disable=SC2086
-  out=$("$ctl" trace --flows "$s/flows.txt" --groups "$s/groups.txt" --meters "$s/meters.txt" \
-        --tlv-map "$s/tlv-map.txt" --dp-ports "$s/dp-ports.txt" \
-        --ofports "$s/ofport-iface-map.csv" $ct_args "$flow")
+  "$ctl" trace --flows "$s/flows.txt" --groups "$s/groups.txt" --meters "$s/meters.txt" \
+    --tlv-map "$s/tlv-map.txt" --dp-ports "$s/dp-ports.txt" \
+    --ofports "$s/ofport-iface-map.csv" $ct_args "$flow"
+}
+
+check() {  # scenario trace-file: Megaflow and Datapath actions lines
+  t="$data/$1/traces/$2"
   want=$(grep -E '^(Megaflow|Datapath actions):' "$t" | norm_recirc)
-  got=$(printf '%s\n' "$out" | grep -E '^(Megaflow|Datapath actions):' | norm_recirc)
+  got=$(trace_like "$1" "$2" | grep -E '^(Megaflow|Datapath actions):' | norm_recirc)
   if [ "$got" != "$want" ]; then
     echo "FAIL $1/$2"; echo "--- want"; echo "$want"; echo "--- got"; echo "$got"; fail=1
   else
@@ -45,15 +51,7 @@ check() {  # scenario trace-file
 
 # The whole output, table walk included, byte for byte as OVS printed it.
 check_full() {  # scenario trace-file
-  s="$data/$1"
-  t="$s/traces/$2"
-  cmd=$(sed -n 's/^# ovs-appctl ofproto\/trace //p' "$t")
-  ct_args=$(printf '%s\n' "$cmd" | grep -o -- "--ct-next [^ ]*" | tr '\n' ' ' || true)
-  flow=$(printf '%s\n' "$cmd" | sed "s/.*'\(.*\)'.*/\1/")
-  # shellcheck disable=SC2086
-  if "$ctl" trace --flows "$s/flows.txt" --groups "$s/groups.txt" --meters "$s/meters.txt" \
-        --tlv-map "$s/tlv-map.txt" --dp-ports "$s/dp-ports.txt" \
-        --ofports "$s/ofport-iface-map.csv" $ct_args "$flow" | diff -u <(tail -n +3 "$t") - ; then
+  if trace_like "$1" "$2" | diff -u <(tail -n +3 "$data/$1/traces/$2") - ; then
     echo "ok   full text $1/$2"
   else
     echo "FAIL full text $1/$2"; fail=1
