@@ -1,0 +1,138 @@
+#include "control/openflow/oxm.h"
+
+#include <algorithm>
+
+#include "dataplane/flow/subfield.h"
+
+namespace dpuflow::control {
+
+using namespace dataplane;
+
+namespace {
+
+void put32(std::vector<uint8_t>& out, uint32_t v) {
+  for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<uint8_t>(v >> s));
+}
+
+// `v` right-aligned into exactly `n` bytes.
+void put_value(std::vector<uint8_t>& out, const FieldValue& v, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    const size_t from_end = n - 1 - i;
+    out.push_back(from_end < v.n_bytes ? v.bytes[v.n_bytes - 1 - from_end] : 0);
+  }
+}
+
+bool fields_overlap(const FieldDesc& a, const FieldDesc& b) {
+  return a.offset < b.offset + b.n_bytes && b.offset < a.offset + a.n_bytes;
+}
+
+// Views of storage another field owns, never written on the wire.
+bool is_alias_view(FieldId id) {
+  switch (id) {
+    case FieldId::kDlVlan:
+    case FieldId::kVlanVid:
+    case FieldId::kDlVlanPcp:
+    case FieldId::kVlanPcp:
+    case FieldId::kIpDscpShifted:
+    case FieldId::kInPortOxm:
+    case FieldId::kPacketType:  // the default (Ethernet) is implied
+    case FieldId::kActsetOutput:
+      return true;
+    default:
+      return (id >= FieldId::kXreg0 && id <= FieldId::kXreg7) ||
+             (id >= FieldId::kXxreg0 && id <= FieldId::kXxreg3);
+  }
+}
+
+int prereq_rank(Prereq p) {
+  switch (p) {
+    case Prereq::kNone: return 0;
+    case Prereq::kEthernet: return 1;
+    case Prereq::kVlan: return 2;
+    case Prereq::kArp:
+    case Prereq::kIp:
+    case Prereq::kIpv6:
+    case Prereq::kIpAny:
+    case Prereq::kCtValid: return 3;
+    case Prereq::kTcp:
+    case Prereq::kUdp:
+    case Prereq::kSctp:
+    case Prereq::kIcmpv4:
+    case Prereq::kIcmpv6: return 4;
+    default: return 5;  // ND
+  }
+}
+
+}  // namespace
+
+std::vector<uint8_t> encode_oxm_tlvs(const Match& m, const TlvMap& tlv) {
+  std::vector<uint8_t> out;
+  // ip_proto before the fields that need it: within a rank, dl_type and
+  // nw_proto come first.
+  auto order = [](const FieldDesc& d) {
+    int r = prereq_rank(d.prereq) * 4;
+    if (d.id == FieldId::kEthType) r += 0;
+    else if (d.id == FieldId::kIpProto) r = prereq_rank(Prereq::kIpAny) * 4;
+    else r += 1;
+    return r;
+  };
+  std::vector<const FieldDesc*> fields;
+  for (const FieldDesc& d : all_fields()) {
+    if (!is_alias_view(d.id)) fields.push_back(&d);
+  }
+  std::stable_sort(fields.begin(), fields.end(),
+                   [&](const FieldDesc* a, const FieldDesc* b) { return order(*a) < order(*b); });
+  std::vector<const FieldDesc*> written;
+  for (const FieldDesc* d : fields) {
+    auto rf = resolve_field(*d, &tlv);
+    if (!rf || rf->n_bytes == 0) continue;
+    FieldValue mask = read_field(*rf, m.mask);
+    if (mask.is_zero()) continue;
+    if (!prereqs_satisfied(*d, m)) continue;
+    bool dup = false;
+    for (const FieldDesc* w : written) dup |= !is_tun_metadata(d->id) && fields_overlap(*w, *d);
+    if (dup) continue;
+    written.push_back(d);
+    FieldValue value = read_field(*rf, m.value);
+    uint32_t header = d->nxm_header != 0 ? d->nxm_header : d->oxm_header;
+    // The wire width is the header's (arp_op is 16 bits on the wire, 8 in
+    // FlowKey); a tun_metadataN's comes from the TLV map.
+    size_t n = is_tun_metadata(d->id) ? rf->n_bytes : (header & 0xff);
+    if (is_tun_metadata(d->id)) header = (header & 0xffffff00u) | static_cast<uint32_t>(n);
+    // nw_tos through NXM_OF_IP_TOS carries the DSCP bits only.
+    if (d->id == FieldId::kIpDscp) {
+      value.bytes[value.n_bytes - 1] &= 0xfc;
+      mask.bytes[mask.n_bytes - 1] &= 0xfc;
+      if (mask.is_zero()) continue;
+    }
+    const FieldValue ones = field_all_ones(*rf);
+    bool exact = true;
+    for (uint16_t i = 0; i < ones.n_bytes; ++i) {
+      const uint16_t mi = static_cast<uint16_t>(mask.n_bytes - ones.n_bytes + i);
+      if ((mask.bytes[mi] & ones.bytes[i]) != ones.bytes[i]) exact = false;
+    }
+    if (d->id == FieldId::kIpDscp) exact = true;  // not maskable: DSCP bits only
+    if (exact || d->maskable == Maskable::kNo) {
+      put32(out, (header & 0xfffffe00u) | static_cast<uint32_t>(n));
+      put_value(out, value, n);
+    } else {
+      put32(out, (header & 0xfffffe00u) | 0x100u | static_cast<uint32_t>(2 * n));
+      put_value(out, value, n);
+      put_value(out, mask, n);
+    }
+  }
+  return out;
+}
+
+std::vector<uint8_t> encode_ofp_match(const Match& m, const TlvMap& tlv) {
+  const std::vector<uint8_t> tlvs = encode_oxm_tlvs(m, tlv);
+  const size_t len = 4 + tlvs.size();
+  std::vector<uint8_t> out((len + 7) / 8 * 8, 0);
+  out[1] = 0x01;  // OFPMT_OXM
+  out[2] = static_cast<uint8_t>(len >> 8);
+  out[3] = static_cast<uint8_t>(len);
+  for (size_t i = 0; i < tlvs.size(); ++i) out[4 + i] = tlvs[i];
+  return out;
+}
+
+}  // namespace dpuflow::control

@@ -1,0 +1,30 @@
+// Matches on the wire: a Match as the NXM/OXM TLVs of an OpenFlow 1.2+
+// `ofp_match` (OFPMT_OXM), the first piece of the wire codec.
+//
+// Design note
+// - Each storage area of FlowKey is written once, through the field whose
+//   prerequisites the match satisfies (tcp_src or udp_src or icmp_type for
+//   the transport port word; arp_spa or ip_src for nw_src...), with the
+//   Nicira (NXM) header where the field has one, else the OXM basic header;
+//   OVS reads either kind in an OXM match.
+// - Fields come in prerequisite order (metadata, Ethernet, L3, L4), because
+//   OVS checks each field's prerequisites as it reads it.
+// - tun_metadataN takes its length from the TLV map.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "dataplane/flow/match.h"
+#include "dataplane/flow/tlv_map.h"
+
+namespace dpuflow::control {
+
+// The TLVs only (no ofp_match header, no padding).
+std::vector<uint8_t> encode_oxm_tlvs(const dataplane::Match& m, const dataplane::TlvMap& tlv);
+// A whole `ofp_match` of type OFPMT_OXM, padded to a multiple of 8 bytes.
+std::vector<uint8_t> encode_ofp_match(const dataplane::Match& m, const dataplane::TlvMap& tlv);
+
+}  // namespace dpuflow::control
