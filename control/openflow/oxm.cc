@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "dataplane/flow/subfield.h"
 
 namespace dpuflow::control {
@@ -133,6 +135,94 @@ std::vector<uint8_t> encode_ofp_match(const Match& m, const TlvMap& tlv) {
   out[3] = static_cast<uint8_t>(len);
   for (size_t i = 0; i < tlvs.size(); ++i) out[4 + i] = tlvs[i];
   return out;
+}
+
+const char* match_error_name(MatchError e) {
+  switch (e) {
+    case MatchError::kBadLen: return "OFPBMC_BAD_LEN";
+    case MatchError::kBadField: return "OFPBMC_BAD_FIELD";
+    case MatchError::kBadMask: return "OFPBMC_BAD_MASK";
+    case MatchError::kBadPrereq: return "OFPBMC_BAD_PREREQ";
+    case MatchError::kDupField: return "OFPBMC_DUP_FIELD";
+  }
+  return "?";
+}
+
+std::optional<Match> decode_oxm_tlvs(std::span<const uint8_t> in, const TlvMap& tlv,
+                                     MatchDecodeError* err) {
+  auto fail = [&](MatchError code, size_t ofs, std::string msg) -> std::optional<Match> {
+    if (err != nullptr) *err = MatchDecodeError{code, ofs, std::move(msg)};
+    return std::nullopt;
+  };
+  Match m;
+  size_t ofs = 0;
+  while (ofs < in.size()) {
+    if (in.size() - ofs < 4) return fail(MatchError::kBadLen, ofs, "truncated TLV header");
+    const uint32_t header = static_cast<uint32_t>(in[ofs] << 24 | in[ofs + 1] << 16 |
+                                                  in[ofs + 2] << 8 | in[ofs + 3]);
+    size_t hdr_len = 4;
+    uint32_t experimenter = 0;
+    if ((header >> 16) == 0xffff) {
+      if (in.size() - ofs < 8) return fail(MatchError::kBadLen, ofs, "truncated experimenter TLV");
+      experimenter = static_cast<uint32_t>(in[ofs + 4] << 24 | in[ofs + 5] << 16 |
+                                           in[ofs + 6] << 8 | in[ofs + 7]);
+      hdr_len = 8;
+    }
+    const bool has_mask = (header & 0x100) != 0;
+    const size_t payload = (header & 0xff) - (hdr_len - 4);
+    if ((header & 0xff) < hdr_len - 4 || in.size() - ofs - hdr_len < payload) {
+      return fail(MatchError::kBadLen, ofs, fmt::format("TLV {:#010x} overruns the match", header));
+    }
+    const FieldDesc* d = field_by_header(header, experimenter);
+    if (d == nullptr) {
+      return fail(MatchError::kBadField, ofs, fmt::format("unknown field {:#010x}", header));
+    }
+    auto rf = resolve_field(*d, &tlv);
+    if (!rf || rf->n_bytes == 0) {
+      return fail(MatchError::kBadField, ofs, fmt::format("{} is not mapped", d->name));
+    }
+    const size_t width = has_mask ? payload / 2 : payload;
+    const size_t expect = is_tun_metadata(d->id)
+                              ? rf->n_bytes
+                              : (((d->nxm_header != 0 && (header >> 16) == (d->nxm_header >> 16))
+                                      ? d->nxm_header
+                                      : d->oxm_header) & 0xff) - (hdr_len - 4);
+    if ((has_mask && payload % 2 != 0) || width != expect) {
+      return fail(MatchError::kBadLen, ofs,
+                  fmt::format("{}: {} bytes, expected {}", d->name, width, expect));
+    }
+    if (has_mask && d->maskable == Maskable::kNo) {
+      return fail(MatchError::kBadMask, ofs, fmt::format("{} cannot be masked", d->name));
+    }
+    if (!prereqs_satisfied(*d, m)) {
+      return fail(MatchError::kBadPrereq, ofs,
+                  fmt::format("{} before its prerequisites", d->name));
+    }
+    if (!read_field(*rf, m.mask).is_zero()) {
+      return fail(MatchError::kDupField, ofs, fmt::format("{} appears twice", d->name));
+    }
+    const uint8_t* p = in.data() + ofs + hdr_len;
+    auto value_of = [&](const uint8_t* b) {
+      FieldValue v;
+      v.n_bytes = field_value_bytes(*rf);
+      for (size_t i = 0; i < v.n_bytes && i < width; ++i) {
+        v.bytes[v.n_bytes - 1 - i] = b[width - 1 - i];
+      }
+      return v;
+    };
+    const FieldValue value = value_of(p);
+    const FieldValue mask = has_mask ? value_of(p + width) : field_all_ones(*rf);
+    m.set_field_masked(*rf, value, mask);
+    // As OVS: ICMP type/code match the whole 16-bit port word.
+    if (d->id == FieldId::kIcmpv4Type || d->id == FieldId::kIcmpv6Type) m.mask.tp_src = 0xffff;
+    if (d->id == FieldId::kIcmpv4Code || d->id == FieldId::kIcmpv6Code) m.mask.tp_dst = 0xffff;
+    if (d->prereq != Prereq::kNone && m.mask.packet_type == 0) {
+      m.mask.packet_type = 0xffffffff;
+      m.value.packet_type = be32(kPtEth);
+    }
+    ofs += hdr_len + payload;
+  }
+  return m;
 }
 
 }  // namespace dpuflow::control

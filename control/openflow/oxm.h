@@ -15,6 +15,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
 #include <vector>
 
 #include "dataplane/flow/match.h"
@@ -26,5 +29,26 @@ namespace dpuflow::control {
 std::vector<uint8_t> encode_oxm_tlvs(const dataplane::Match& m, const dataplane::TlvMap& tlv);
 // A whole `ofp_match` of type OFPMT_OXM, padded to a multiple of 8 bytes.
 std::vector<uint8_t> encode_ofp_match(const dataplane::Match& m, const dataplane::TlvMap& tlv);
+
+// Why a match on the wire was refused, as OVS's OFPERR_OFPBMC_* codes (the
+// connection code maps them to type/code per OpenFlow version).
+enum class MatchError : uint8_t {
+  kBadLen,     // OFPBMC_BAD_LEN: a TLV or the match length does not add up
+  kBadField,   // OFPBMC_BAD_FIELD: unknown field (or unmapped tun_metadataN)
+  kBadMask,    // OFPBMC_BAD_MASK: a mask on a field that takes none
+  kBadPrereq,  // OFPBMC_BAD_PREREQ: a field before its prerequisites
+  kDupField,   // OFPBMC_DUP_FIELD: a field twice
+};
+struct MatchDecodeError {
+  MatchError code = MatchError::kBadLen;
+  size_t offset = 0;     // of the offending TLV in the input
+  std::string message;
+};
+const char* match_error_name(MatchError e);  // "OFPBMC_BAD_PREREQ"...
+
+// NXM/OXM TLVs -> Match, with OVS's checks, in order.
+std::optional<dataplane::Match> decode_oxm_tlvs(std::span<const uint8_t> tlvs,
+                                                const dataplane::TlvMap& tlv,
+                                                MatchDecodeError* err);
 
 }  // namespace dpuflow::control
