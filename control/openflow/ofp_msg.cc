@@ -1,0 +1,145 @@
+#include "control/openflow/ofp_msg.h"
+
+#include <algorithm>
+
+namespace dpuflow::control {
+
+namespace {
+
+void put16(std::vector<uint8_t>& b, uint16_t v) {
+  b.push_back(static_cast<uint8_t>(v >> 8));
+  b.push_back(static_cast<uint8_t>(v));
+}
+void put32(std::vector<uint8_t>& b, uint32_t v) {
+  put16(b, static_cast<uint16_t>(v >> 16));
+  put16(b, static_cast<uint16_t>(v));
+}
+uint16_t rd16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
+uint32_t rd32(const uint8_t* p) { return static_cast<uint32_t>(rd16(p)) << 16 | rd16(p + 2); }
+void set_length(std::vector<uint8_t>& b) {
+  b[2] = static_cast<uint8_t>(b.size() >> 8);
+  b[3] = static_cast<uint8_t>(b.size());
+}
+
+struct Code {
+  uint16_t type;
+  uint16_t code;
+  bool nicira;  // a Nicira vendor error (only used for OpenFlow 1.0 here)
+};
+
+// OVS include/openvswitch/ofp-errors.h.
+Code error_code(uint8_t version, OfpError e) {
+  const bool of10 = version == kOfp10;
+  switch (e) {
+    case OfpError::kHelloIncompatible: return {0, 0, false};
+    case OfpError::kBadVersion: return {1, 0, false};
+    case OfpError::kBadType: return {1, 1, false};
+    case OfpError::kBadLen: return {1, 6, false};
+    // OpenFlow 1.0 has no such BAD_MATCH codes: OVS sends Nicira vendor
+    // errors (NX1.0 type/code), and a match length problem as BAD_LEN.
+    case OfpError::kMatchBadLen: return of10 ? Code{1, 6, false} : Code{4, 1, false};
+    case OfpError::kMatchBadField: return of10 ? Code{0, 263, true} : Code{4, 6, false};
+    case OfpError::kMatchBadMask: return of10 ? Code{1, 259, true} : Code{4, 8, false};
+    case OfpError::kMatchBadPrereq: return of10 ? Code{1, 260, true} : Code{4, 9, false};
+    case OfpError::kMatchDupField: return of10 ? Code{1, 261, true} : Code{4, 10, false};
+  }
+  return {1, 1, false};
+}
+
+}  // namespace
+
+std::optional<OfpHeader> peek_header(std::span<const uint8_t> buf) {
+  if (buf.size() < kOfpHeaderLen) return std::nullopt;
+  return OfpHeader{buf[0], buf[1], rd16(&buf[2]), rd32(&buf[4])};
+}
+
+void put_header(std::vector<uint8_t>& out, const OfpHeader& h) {
+  out.push_back(h.version);
+  out.push_back(h.type);
+  put16(out, h.length);
+  put32(out, h.xid);
+}
+
+std::vector<uint8_t> encode_hello(uint32_t bitmap, uint32_t xid) {
+  uint8_t highest = 0;
+  for (uint8_t v = 1; v < 32; ++v) {
+    if ((bitmap >> v) & 1) highest = v;
+  }
+  std::vector<uint8_t> b;
+  put_header(b, OfpHeader{highest, static_cast<uint8_t>(OfpType::kHello), 0, xid});
+  put16(b, 1);  // OFPHET_VERSIONBITMAP
+  put16(b, 8);
+  put32(b, bitmap);
+  set_length(b);
+  return b;
+}
+
+uint32_t hello_versions(std::span<const uint8_t> hello) {
+  auto h = peek_header(hello);
+  if (!h) return 0;
+  const size_t len = std::min<size_t>(h->length, hello.size());
+  size_t ofs = kOfpHeaderLen;
+  while (ofs + 4 <= len) {
+    const uint16_t type = rd16(&hello[ofs]);
+    const uint16_t elen = rd16(&hello[ofs + 2]);
+    if (elen < 4 || ofs + elen > len) break;
+    if (type == 1 && elen >= 8) return rd32(&hello[ofs + 4]);
+    ofs += (elen + 7u) / 8 * 8;
+  }
+  // No bitmap: every version up to the header's.
+  return h->version >= 31 ? 0xfffffffeu : ((2u << h->version) - 2u);
+}
+
+uint8_t negotiate_version(uint32_t ours, uint32_t theirs) {
+  const uint32_t common = ours & theirs;
+  for (int v = 31; v > 0; --v) {
+    if ((common >> v) & 1) return static_cast<uint8_t>(v);
+  }
+  return 0;
+}
+
+std::vector<uint8_t> encode_echo_reply(std::span<const uint8_t> request) {
+  std::vector<uint8_t> b(request.begin(), request.end());
+  if (b.size() < kOfpHeaderLen) b.resize(kOfpHeaderLen, 0);
+  b[1] = static_cast<uint8_t>(OfpType::kEchoReply);
+  set_length(b);
+  return b;
+}
+
+OfpError from_match_error(MatchError e) {
+  switch (e) {
+    case MatchError::kBadLen: return OfpError::kMatchBadLen;
+    case MatchError::kBadField: return OfpError::kMatchBadField;
+    case MatchError::kBadMask: return OfpError::kMatchBadMask;
+    case MatchError::kBadPrereq: return OfpError::kMatchBadPrereq;
+    case MatchError::kDupField: return OfpError::kMatchDupField;
+  }
+  return OfpError::kMatchBadField;
+}
+
+std::vector<uint8_t> encode_error(uint8_t version, OfpError e,
+                                  std::span<const uint8_t> offending) {
+  const Code c = error_code(version, e);
+  const uint32_t xid = offending.size() >= kOfpHeaderLen ? rd32(&offending[4]) : 0;
+  std::vector<uint8_t> b;
+  put_header(b, OfpHeader{version, static_cast<uint8_t>(OfpType::kError), 0, xid});
+  if (c.nicira) {
+    // OpenFlow 1.0: NXET_VENDOR (0xb0c2), NXVC_VENDOR_ERROR, then a nested
+    // error {vendor 0x2320, type, code}.
+    put16(b, 0xb0c2);
+    put16(b, 0);
+    put32(b, 0x00002320);
+    put16(b, c.type);
+    put16(b, c.code);
+  } else {
+    put16(b, c.type);
+    put16(b, c.code);
+  }
+  const size_t room = 0xffff - b.size();
+  b.insert(b.end(), offending.begin(),
+           offending.begin() + static_cast<long>(std::min(room, offending.size())));
+  set_length(b);
+  return b;
+}
+
+}  // namespace dpuflow::control
