@@ -7,6 +7,8 @@
 // our normalisation, not just our round trip of already-normal dumps.
 #include <gtest/gtest.h>
 
+#include "tests/common/test_util.h"
+
 #include <cstdio>
 #include <fstream>
 #include <regex>
@@ -20,6 +22,8 @@
 
 namespace dpuflow::control {
 namespace {
+
+using dpuflow::testing::run_command;
 
 // Flows OVS accepts, each on one line (no table/cookie: those print apart).
 const char* const kCorpus[] = {
@@ -61,26 +65,15 @@ const char* const kCorpus[] = {
     "ip,in_port=LOCAL,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 actions=meter:3,dec_ttl(1,2)",
 };
 
-std::string run(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
-
 TEST(OfctlInterop, OurNormalisationMatchesRealOvsOfctl) {
-  if (run("command -v ovs-ofctl").empty()) GTEST_SKIP() << "ovs-ofctl is not installed";
+  if (run_command("command -v ovs-ofctl").empty()) GTEST_SKIP() << "ovs-ofctl is not installed";
   const std::vector<std::string> corpus(std::begin(kCorpus), std::end(kCorpus));
   const std::string path = ::testing::TempDir() + "/ofctl_corpus.txt";
   {
     std::ofstream f(path);
     for (const auto& s : corpus) f << s << "\n";
   }
-  const std::string out = run("ovs-ofctl -O OpenFlow15 parse-flows " + path + " 2>&1");
+  const std::string out = run_command("ovs-ofctl -O OpenFlow15 parse-flows " + path + " 2>&1");
   // "OFPT_FLOW_MOD (OF1.5) (xid=0x1): ADD <match> actions=<actions>"
   const std::regex line_re(R"(^OFPT_FLOW_MOD \(OF1\.5\) \(xid=0x[0-9a-f]+\): ADD (.*) actions=(.*)$)");
   std::vector<std::pair<std::string, std::string>> ovs;

@@ -5,22 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/common/test_util.h"
+
 #include <cstdio>
 #include <string>
 
 namespace dpuflow::control {
 namespace {
 
-std::string run(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
+using dpuflow::testing::run_command;
 
 std::string print(const std::vector<uint8_t>& msg) {
   std::string hex;
@@ -29,7 +22,7 @@ std::string print(const std::vector<uint8_t>& msg) {
     hex += kHex[b >> 4];
     hex += kHex[b & 15];
   }
-  return run("ovs-ofctl ofp-print " + hex + " 2>&1");
+  return run_command("ovs-ofctl ofp-print " + hex + " 2>&1");
 }
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
@@ -37,7 +30,7 @@ std::string first_line(const std::string& s) { return s.substr(0, s.find('\n'));
 class OfpMsgInterop : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (run("command -v ovs-ofctl").empty()) GTEST_SKIP() << "ovs-ofctl is not installed";
+    if (run_command("command -v ovs-ofctl").empty()) GTEST_SKIP() << "ovs-ofctl is not installed";
   }
 };
 

@@ -4,6 +4,8 @@
 // must be the match of the dump line.
 #include <gtest/gtest.h>
 
+#include "tests/common/test_util.h"
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -17,28 +19,9 @@
 namespace dpuflow::control {
 namespace {
 
-std::string data_dir() {
-  const char* env = std::getenv("DPUFLOW_TEST_DATA");
-  return env != nullptr ? env : DPUFLOW_TEST_DATA_DEFAULT;
-}
-
-std::string read(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string run(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
+using dpuflow::testing::read_file;
+using dpuflow::testing::run_command;
+using dpuflow::testing::data_dir;
 
 void put(std::vector<uint8_t>& b, uint64_t v, int bytes) {
   for (int i = bytes - 1; i >= 0; --i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
@@ -70,18 +53,18 @@ std::vector<uint8_t> flow_mod(const dataplane::RuleSpec& r, const dataplane::Tlv
 }
 
 TEST(OxmInterop, EveryScenarioMatchDecodesInOvsOfctl) {
-  if (run("command -v ovs-ofctl").empty()) GTEST_SKIP() << "ovs-ofctl is not installed";
+  if (run_command("command -v ovs-ofctl").empty()) GTEST_SKIP() << "ovs-ofctl is not installed";
   size_t checked = 0;
   for (const auto& dir : std::filesystem::directory_iterator(data_dir() + "/ovn-scenarios")) {
     if (!dir.is_directory()) continue;
     dataplane::TlvMap tlv;
     DumpError de;
-    auto entries = parse_tlv_dump(read(dir.path() / "tlv-map.txt"), &de);
+    auto entries = parse_tlv_dump(read_file(dir.path() / "tlv-map.txt"), &de);
     ASSERT_TRUE(entries.has_value()) << de.to_string();
     for (const TlvEntry& t : *entries) {
       ASSERT_FALSE(tlv.add(t.index, t.opt_class, t.opt_type, t.length));
     }
-    auto rules = parse_flow_dump(read(dir.path() / "flows.txt"), tlv, &de);
+    auto rules = parse_flow_dump(read_file(dir.path() / "flows.txt"), tlv, &de);
     ASSERT_TRUE(rules.has_value()) << de.to_string();
     const std::string path = ::testing::TempDir() + "/oxm_flow_mods.bin";
     {
@@ -94,7 +77,7 @@ TEST(OxmInterop, EveryScenarioMatchDecodesInOvsOfctl) {
     // The TLV map is switch state ovs-ofctl does not have: it prints mapped
     // options by their NXM_NX_TUN_METADATA class instead of their names, so
     // flows using them are compared by what the dump says only when unmapped.
-    const std::string out = run("ovs-ofctl ofp-parse " + path + " 2>&1");
+    const std::string out = run_command("ovs-ofctl ofp-parse " + path + " 2>&1");
     // "... ADD [table:N ]<match> [cookie:0xC ]actions=drop"
     const std::regex re(
         R"(^OFPT_FLOW_MOD \(OF1\.5\) \(xid=0x([0-9a-f]+)\): ADD (table:\d+ )?(\S*?) ?(cookie:\S+ )?actions=drop$)");

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/common/test_util.h"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -16,19 +18,10 @@
 namespace dpuflow::control {
 namespace {
 
+using dpuflow::testing::read_file;
+using dpuflow::testing::data_dir;
+
 using namespace dataplane;
-
-std::string data_dir() {
-  const char* env = std::getenv("DPUFLOW_TEST_DATA");
-  return env != nullptr ? env : DPUFLOW_TEST_DATA_DEFAULT;
-}
-
-std::string read(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 TEST(MatchText, EveryOvsMegaflowLineRoundTrips) {
   size_t checked = 0;
@@ -36,11 +29,11 @@ TEST(MatchText, EveryOvsMegaflowLineRoundTrips) {
     if (!std::filesystem::exists(dir.path() / "traces")) continue;
     TlvMap tlv;
     DumpError de;
-    auto entries = parse_tlv_dump(read(dir.path() / "tlv-map.txt"), &de);
+    auto entries = parse_tlv_dump(read_file(dir.path() / "tlv-map.txt"), &de);
     ASSERT_TRUE(entries.has_value()) << de.to_string();
     for (const TlvEntry& t : *entries) ASSERT_FALSE(tlv.add(t.index, t.opt_class, t.opt_type, t.length));
     for (const auto& f : std::filesystem::directory_iterator(dir.path() / "traces")) {
-      std::istringstream in(read(f.path()));
+      std::istringstream in(read_file(f.path()));
       for (std::string line; std::getline(in, line);) {
         if (!line.starts_with("Megaflow: ")) continue;
         const std::string text = line.substr(10);

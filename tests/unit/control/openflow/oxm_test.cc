@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/common/test_util.h"
+
 #include <filesystem>
 #include <random>
 #include <fstream>
@@ -16,19 +18,10 @@
 namespace dpuflow::control {
 namespace {
 
+using dpuflow::testing::read_file;
+using dpuflow::testing::data_dir;
+
 using namespace dataplane;
-
-std::string data_dir() {
-  const char* env = std::getenv("DPUFLOW_TEST_DATA");
-  return env != nullptr ? env : DPUFLOW_TEST_DATA_DEFAULT;
-}
-
-std::string read(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 TEST(Oxm, EveryScenarioMatchRoundTrips) {
   size_t checked = 0;
@@ -36,10 +29,10 @@ TEST(Oxm, EveryScenarioMatchRoundTrips) {
     if (!dir.is_directory()) continue;
     TlvMap tlv;
     DumpError de;
-    auto entries = parse_tlv_dump(read(dir.path() / "tlv-map.txt"), &de);
+    auto entries = parse_tlv_dump(read_file(dir.path() / "tlv-map.txt"), &de);
     ASSERT_TRUE(entries.has_value());
     for (const TlvEntry& t : *entries) ASSERT_FALSE(tlv.add(t.index, t.opt_class, t.opt_type, t.length));
-    auto rules = parse_flow_dump(read(dir.path() / "flows.txt"), tlv, &de);
+    auto rules = parse_flow_dump(read_file(dir.path() / "flows.txt"), tlv, &de);
     ASSERT_TRUE(rules.has_value()) << de.to_string();
     for (const RuleSpec& r : *rules) {
       const auto wire = encode_oxm_tlvs(r.match, tlv);
