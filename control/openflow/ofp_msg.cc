@@ -21,31 +21,6 @@ void set_length(std::vector<uint8_t>& b) {
   b[3] = static_cast<uint8_t>(b.size());
 }
 
-struct Code {
-  uint16_t type;
-  uint16_t code;
-  bool nicira;  // a Nicira vendor error (only used for OpenFlow 1.0 here)
-};
-
-// OVS include/openvswitch/ofp-errors.h.
-Code error_code(uint8_t version, OfpError e) {
-  const bool of10 = version == kOfp10;
-  switch (e) {
-    case OfpError::kHelloIncompatible: return {0, 0, false};
-    case OfpError::kBadVersion: return {1, 0, false};
-    case OfpError::kBadType: return {1, 1, false};
-    case OfpError::kBadLen: return {1, 6, false};
-    // OpenFlow 1.0 has no such BAD_MATCH codes: OVS sends Nicira vendor
-    // errors (NX1.0 type/code), and a match length problem as BAD_LEN.
-    case OfpError::kMatchBadLen: return of10 ? Code{1, 6, false} : Code{4, 1, false};
-    case OfpError::kMatchBadField: return of10 ? Code{0, 263, true} : Code{4, 6, false};
-    case OfpError::kMatchBadMask: return of10 ? Code{1, 259, true} : Code{4, 8, false};
-    case OfpError::kMatchBadPrereq: return of10 ? Code{1, 260, true} : Code{4, 9, false};
-    case OfpError::kMatchDupField: return of10 ? Code{1, 261, true} : Code{4, 10, false};
-  }
-  return {1, 1, false};
-}
-
 }  // namespace
 
 std::optional<OfpHeader> peek_header(std::span<const uint8_t> buf) {
@@ -115,31 +90,6 @@ OfpError from_match_error(MatchError e) {
     case MatchError::kDupField: return OfpError::kMatchDupField;
   }
   return OfpError::kMatchBadField;
-}
-
-std::vector<uint8_t> encode_error(uint8_t version, OfpError e,
-                                  std::span<const uint8_t> offending) {
-  const Code c = error_code(version, e);
-  const uint32_t xid = offending.size() >= kOfpHeaderLen ? rd32(&offending[4]) : 0;
-  std::vector<uint8_t> b;
-  put_header(b, OfpHeader{version, static_cast<uint8_t>(OfpType::kError), 0, xid});
-  if (c.nicira) {
-    // OpenFlow 1.0: NXET_VENDOR (0xb0c2), NXVC_VENDOR_ERROR, then a nested
-    // error {vendor 0x2320, type, code}.
-    put16(b, 0xb0c2);
-    put16(b, 0);
-    put32(b, 0x00002320);
-    put16(b, c.type);
-    put16(b, c.code);
-  } else {
-    put16(b, c.type);
-    put16(b, c.code);
-  }
-  const size_t room = 0xffff - b.size();
-  b.insert(b.end(), offending.begin(),
-           offending.begin() + static_cast<long>(std::min(room, offending.size())));
-  set_length(b);
-  return b;
 }
 
 }  // namespace dpuflow::control

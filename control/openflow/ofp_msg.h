@@ -19,6 +19,7 @@
 #include <span>
 #include <vector>
 
+#include "control/openflow/ofp_errors.h"
 #include "control/openflow/oxm.h"
 
 namespace dpuflow::control {
@@ -52,21 +53,6 @@ uint8_t negotiate_version(uint32_t ours, uint32_t theirs);
 
 std::vector<uint8_t> encode_echo_reply(std::span<const uint8_t> request);
 
-enum class OfpError : uint8_t {
-  kHelloIncompatible,  // OFPHFC_INCOMPATIBLE
-  kBadVersion,         // OFPBRC_BAD_VERSION
-  kBadType,            // OFPBRC_BAD_TYPE
-  kBadLen,             // OFPBRC_BAD_LEN
-  kMatchBadLen,        // OFPBMC_BAD_LEN
-  kMatchBadField,      // OFPBMC_BAD_FIELD
-  kMatchBadMask,       // OFPBMC_BAD_MASK
-  kMatchBadPrereq,     // OFPBMC_BAD_PREREQ
-  kMatchDupField,      // OFPBMC_DUP_FIELD
-};
 OfpError from_match_error(MatchError e);
-// An ERROR reply to `offending` (its xid; OVS echoes the whole message as
-// data, at most 64 KiB minus the headers).
-std::vector<uint8_t> encode_error(uint8_t version, OfpError e,
-                                  std::span<const uint8_t> offending);
 
 }  // namespace dpuflow::control
