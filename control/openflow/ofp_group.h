@@ -1,0 +1,2 @@
+// Placeholder: filled in by the group/meter/TLV codec work.
+#pragma once

@@ -1,0 +1,1 @@
+#include "control/openflow/ofp_tlv.h"
