@@ -236,6 +236,22 @@ void Pipeline::collect(const FlowMod& fm, bool strict, std::vector<RulePtr>& out
   }
 }
 
+std::vector<RulePtr> Pipeline::select_rules(uint8_t table, const Match& match, uint64_t cookie,
+                                            uint64_t cookie_mask, uint16_t out_port,
+                                            uint32_t out_group) const {
+  FlowMod fm;
+  fm.command = FlowModCommand::kDelete;  // so that the out_port/out_group filters apply
+  fm.spec.table = table;
+  fm.spec.match = match;
+  fm.cookie = cookie;
+  fm.cookie_mask = cookie_mask;
+  fm.out_port = out_port;
+  fm.out_group = out_group;
+  std::vector<RulePtr> out;
+  collect(fm, false, out);
+  return out;
+}
+
 // ---- flow_mod -------------------------------------------------------------------
 
 PipelineStatus Pipeline::add_flow(const RuleSpec& spec, FlowModResult* result, int64_t now_ms) {

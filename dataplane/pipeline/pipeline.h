@@ -153,6 +153,12 @@ class Pipeline {
   // Table 255 (not a table) reads as an empty classifier.
   const Classifier& table(uint8_t table) const;
   size_t n_rules() const;
+  // The rules a flow-stats request selects (OpenFlow non-strict match within
+  // `table` or every table for kTableAll, the cookie filter, and the
+  // out_port/out_group filters), in table order.
+  std::vector<RulePtr> select_rules(uint8_t table, const Match& match, uint64_t cookie,
+                                    uint64_t cookie_mask, uint16_t out_port,
+                                    uint32_t out_group) const;
 
   const GroupSpec* group(uint32_t group_id) const;
   // All groups, by id.
