@@ -142,8 +142,13 @@ std::optional<Scenario> load_scenario(const ScenarioFiles& files, std::string* e
 
 std::optional<FlowKey> parse_trace_flow(const Scenario& s, std::string_view text,
                                         std::string* error) {
+  return parse_trace_flow(s.pipeline->tlv_map(), text, error);
+}
+
+std::optional<FlowKey> parse_trace_flow(const TlvMap& tlv, std::string_view text,
+                                        std::string* error) {
   TextError e;
-  auto m = parse_match(text, s.pipeline->tlv_map(), &e);
+  auto m = parse_match(text, tlv, &e);
   if (!m) {
     *error = fmt::format("flow: {}", e.to_string());
     return std::nullopt;

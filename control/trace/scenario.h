@@ -12,6 +12,7 @@
 
 #include "control/trace/port_map.h"
 #include "dataplane/flow/flow_key.h"
+#include "dataplane/flow/tlv_map.h"
 #include "dataplane/pipeline/ports.h"
 
 namespace dpuflow::dataplane {
@@ -48,6 +49,9 @@ std::optional<Scenario> load_scenario(const ScenarioFiles& files, std::string* e
 // scenario's TLV map.
 std::optional<dataplane::FlowKey> parse_trace_flow(const Scenario& s, std::string_view text,
                                                    std::string* error);
+// The same against any TLV map (a running switch's).
+std::optional<dataplane::FlowKey> parse_trace_flow(const dataplane::TlvMap& tlv,
+                                                   std::string_view text, std::string* error);
 
 // Parses an OVS "Megaflow:" line into a value and mask.
 struct ParsedMegaflow {

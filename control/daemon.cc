@@ -1,0 +1,119 @@
+#include "control/daemon.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <variant>
+
+#include <fmt/format.h>
+
+namespace dpuflow::control {
+
+namespace {
+
+Daemon* g_signal_target = nullptr;  // only for the async-signal handler
+
+void on_signal(int) {
+  if (g_signal_target != nullptr) g_signal_target->request_exit();
+}
+
+// A datapath id derived from the bridge name, stable across restarts.
+uint64_t datapath_id_for(const std::string& bridge) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : bridge) h = (h ^ c) * 1099511628211ull;
+  return h & 0x0000ffffffffffffull;
+}
+
+}  // namespace
+
+void exit_on_signals(Daemon& d) {
+  g_signal_target = &d;
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+Daemon::Daemon(DaemonOptions opts) : opts_(std::move(opts)) {
+  if (opts_.unixctl.empty()) opts_.unixctl = opts_.run_dir + "/dpuflowd.ctl";
+  if (opts_.pidfile.empty()) opts_.pidfile = opts_.run_dir + "/dpuflowd.pid";
+  switch_ = std::make_unique<OfSwitch>(opts_.bridge, datapath_id_for(opts_.bridge), versions_);
+}
+
+Daemon::~Daemon() { stop(); }
+
+std::optional<std::string> Daemon::start() {
+  std::error_code ec;
+  std::filesystem::create_directories(opts_.run_dir, ec);
+  if (ec) return fmt::format("run directory {}: {}", opts_.run_dir, ec.message());
+  auto pf = Pidfile::create(opts_.pidfile);
+  if (auto* e = std::get_if<PidfileError>(&pf)) return e->to_string();
+  pidfile_.emplace(std::move(std::get<Pidfile>(pf)));
+
+  of_server_ = std::make_unique<OfServer>(opts_.run_dir + "/" + opts_.bridge + ".mgmt", *switch_);
+  if (auto e = of_server_->start()) {
+    stop();
+    return "OpenFlow socket " + *e;
+  }
+  register_commands();
+  unixctl_ = std::make_unique<UnixctlServer>(opts_.unixctl, commands_);
+  if (auto e = unixctl_->start()) {
+    stop();
+    return "control socket " + e->to_string();
+  }
+  // ovs-appctl -t dpuflowd reads the pidfile, then connects to
+  // <rundir>/dpuflowd.<pid>.ctl.
+  pid_ctl_link_ = fmt::format("{}/dpuflowd.{}.ctl", opts_.run_dir, getpid());
+  ::unlink(pid_ctl_link_.c_str());
+  if (::symlink(opts_.unixctl.c_str(), pid_ctl_link_.c_str()) != 0) {
+    const std::string e = fmt::format("{}: {}", pid_ctl_link_, std::strerror(errno));
+    stop();
+    return e;
+  }
+  return std::nullopt;
+}
+
+void Daemon::stop() {
+  if (unixctl_) unixctl_->stop();
+  unixctl_.reset();
+  if (of_server_) of_server_->stop();
+  of_server_.reset();
+  if (!pid_ctl_link_.empty()) ::unlink(pid_ctl_link_.c_str());
+  pid_ctl_link_.clear();
+  pidfile_.reset();
+}
+
+int Daemon::run() {
+  std::vector<pollfd> fds;
+  while (!exit_.load()) {
+    fds.clear();
+    of_server_->fds(fds);
+    const size_t n_of = fds.size();
+    unixctl_->fds(fds);
+    const int n = ::poll(fds.data(), fds.size(), 100);
+    if (n < 0 && errno != EINTR) {
+      fmt::print(stderr, "dpuflowd: poll: {}\n", std::strerror(errno));
+      return 1;
+    }
+    for (size_t i = 0; n > 0 && i < fds.size(); ++i) {
+      if (fds[i].revents == 0) continue;
+      if (i < n_of) {
+        of_server_->service(fds[i]);
+      } else {
+        unixctl_->service(fds[i]);
+      }
+    }
+    of_server_->idle();
+  }
+  switch_->flush();
+  stop();
+  return 0;
+}
+
+}  // namespace dpuflow::control

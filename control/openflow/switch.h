@@ -1,0 +1,124 @@
+// The switch side of OpenFlow: what a bridge answers to each message of an
+// OpenFlow 1.3 / 1.5 session (ofproto/ofproto.c handle_openflow() is the
+// behavioural reference), independent of sockets.
+//
+// Design note
+// - One OfSwitch per bridge.  It owns the writer's side of the pipeline:
+//   flow_mods, group_mods, meter_mods and TLV mods change a private staged
+//   copy, which is published (PipelineVersions::publish) before anything
+//   reads the state back (barrier, multipart, bundle commit) and whenever
+//   the owner calls flush() (the daemon does so when its input is idle), so
+//   a batch of thousands of flow_mods costs one publication, not thousands.
+// - Per-connection state (negotiated version, miss_send_len, packet-in
+//   format, open bundles) lives in an OfSession the connection owns; a
+//   closed connection simply drops its session and its uncommitted bundles.
+// - Every message gets OVS's answer: a reply, nothing, or an OFPT_ERROR
+//   with the (type, code) OVS sends; an error never closes the session.
+//   Bundles are atomic: COMMIT applies every message to a copy and publishes
+//   it only if all succeed; otherwise it sends the failing message's error
+//   and OFPBFC_MSG_FAILED, and nothing changes.
+//
+// Thread safety: single-threaded (the control thread).  Readers on other
+// threads see only published pipeline versions.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "control/openflow/ofp_switch_msgs.h"
+#include "dataplane/pipeline/pipeline.h"
+
+namespace dpuflow::control {
+
+// A decoded message that a bundle holds until commit.
+struct BundledMsg {
+  std::vector<uint8_t> raw;  // the inner message, for its error reply
+  std::optional<dataplane::FlowMod> flow_mod;
+  std::optional<dataplane::GroupMod> group_mod;
+};
+struct Bundle {
+  uint16_t flags = 0;
+  bool closed = false;
+  std::vector<BundledMsg> msgs;
+};
+
+struct OfSession {
+  uint8_t version = 0;  // negotiated; 0 until HELLO
+  uint16_t config_flags = 0;
+  // Service (.mgmt) connections receive no asynchronous messages until they
+  // set a miss_send_len (OVS connmgr: ofconn_receives_async_msg).
+  uint16_t miss_send_len = 0;
+  uint32_t packet_in_format = 0;  // 0 standard, 1 NXT_PACKET_IN, 2 NXT_PACKET_IN2
+  uint16_t controller_id = 0;
+  std::map<uint32_t, Bundle> bundles;
+};
+
+struct OfSwitchCounters {
+  uint64_t messages = 0;
+  uint64_t errors_sent = 0;
+  uint64_t flow_mods = 0;
+  uint64_t group_mods = 0;
+  uint64_t meter_mods = 0;
+  uint64_t bundles_committed = 0;
+  uint64_t bundles_failed = 0;
+  uint64_t packet_outs_unexecuted = 0;  // no datapath attached yet
+  uint64_t publications = 0;
+};
+
+class OfSwitch {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  OfSwitch(std::string bridge, uint64_t datapath_id, dataplane::PipelineVersions& versions);
+
+  // The versions this switch offers in HELLO (bitmap, bit n = wire version n).
+  static constexpr uint32_t kVersions = (1u << kOfp13) | (1u << kOfp15);
+
+  // Handles one complete message (header included) of `s`; appends what to
+  // send back to `out`.  Returns false if the session must be closed (HELLO
+  // negotiation failed).
+  bool handle(OfSession& s, std::span<const uint8_t> msg,
+              std::vector<std::vector<uint8_t>>& out);
+  // Publishes staged changes, if any.
+  void flush();
+
+  const std::string& bridge() const { return bridge_; }
+  const OfSwitchCounters& counters() const { return counters_; }
+  // The state as readers see it after flush().
+  std::shared_ptr<const dataplane::Pipeline> published() const { return versions_.load(); }
+
+ private:
+  dataplane::Pipeline& staged();
+  void error(OfSession& s, OfpError e, std::span<const uint8_t> msg,
+             std::vector<std::vector<uint8_t>>& out);
+  void multipart(OfSession& s, std::span<const uint8_t> msg,
+                 std::vector<std::vector<uint8_t>>& out);
+  void experimenter(OfSession& s, std::span<const uint8_t> msg,
+                    std::vector<std::vector<uint8_t>>& out);
+  void bundle_control(OfSession& s, std::span<const uint8_t> msg,
+                      std::vector<std::vector<uint8_t>>& out);
+  void bundle_add(OfSession& s, std::span<const uint8_t> msg,
+                  std::vector<std::vector<uint8_t>>& out);
+  // Decodes a bundleable message (FLOW_MOD, GROUP_MOD) into `m`.
+  std::optional<OfpError> decode_bundled(std::span<const uint8_t> inner, BundledMsg& m);
+  std::optional<OfpError> apply(dataplane::Pipeline& p, const BundledMsg& m);
+  int64_t now_ms() const;
+
+  std::string bridge_;
+  uint64_t datapath_id_;
+  dataplane::PipelineVersions& versions_;
+  std::optional<dataplane::Pipeline> staged_;
+  Clock::time_point start_ = Clock::now();
+  OfSwitchCounters counters_;
+};
+
+// The OpenFlow error for a pipeline refusal.
+OfpError to_ofp_error(dataplane::OfpErr e);
+
+}  // namespace dpuflow::control
