@@ -69,6 +69,11 @@ class AppctlInterop : public ::testing::Test {
     ASSERT_FALSE(registry_.add("test/fail", "", 0, 0, [](auto) {
       return CommandResult::failure("no such bridge");
     }));
+    ASSERT_FALSE(registry_.add("test/big", "N", 1, 1, [](auto args) {
+      std::string s;
+      for (size_t i = 0, n = std::stoul(args[0]); i < n; ++i) s += "line " + std::to_string(i) + "\n";
+      return CommandResult::success(s);
+    }));
     server_ = std::make_unique<UnixctlServer>(socket_, registry_);
     const auto err = server_->start();
     ASSERT_FALSE(err) << err->to_string();
@@ -122,6 +127,7 @@ TEST_F(AppctlInterop, ListCommands) {
   EXPECT_EQ(r.out,
             "The available commands are:\n"
             "  list-commands           \n"
+            "  test/big                N\n"
             "  test/echo               [ARG...]\n"
             "  test/fail               \n"
             "  version                 \n");
@@ -139,6 +145,16 @@ TEST_F(AppctlInterop, ArgumentsArriveVerbatim) {
                             shell_quote("ünï\"q\\ {}") + " ''");
   EXPECT_EQ(r.rc, 0) << r.err;
   EXPECT_EQ(r.out, "a|b c|ünï\"q\\ {}|\n");
+}
+
+TEST_F(AppctlInterop, LargeOutputArrivesWhole) {
+  // As big as a dump-flows of a large OVN deployment: many socket buffers.
+  const AppctlRun r = appctl_path("test/big 200000");
+  EXPECT_EQ(r.rc, 0) << r.err;
+  std::string want;
+  for (int i = 0; i < 200000; ++i) want += "line " + std::to_string(i) + "\n";
+  EXPECT_EQ(r.out.size(), want.size());
+  EXPECT_TRUE(r.out == want);
 }
 
 TEST_F(AppctlInterop, UnknownCommandExitsTwoWithOvsText) {
