@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <variant>
 
 namespace dpuflow::dataplane {
@@ -393,6 +394,62 @@ PipelineStatus Pipeline::apply(const GroupMod& gm, FlowModResult* result) {
         delete_flows_using(true, gid, result);
         groups_.erase(gid);
       }
+      return std::nullopt;
+    }
+    case GroupModCommand::kInsertBucket:
+    case GroupModCommand::kRemoveBucket: {
+      auto it = groups_.find(id);
+      if (it == groups_.end()) {
+        return error(OfpErr::kUnknownGroup, fmt::format("group {} does not exist", id));
+      }
+      // OfpErr has no OFPGMFC_UNKNOWN_BUCKET / OFPGMFC_BUCKET_EXISTS yet (the
+      // wire layer maps OfpErr exhaustively); INVALID_GROUP names the group
+      // and the message names the real cause.
+      auto g = std::make_shared<GroupSpec>(*it->second);
+      auto find = [&](uint32_t bucket_id) {
+        return std::find_if(g->buckets.begin(), g->buckets.end(),
+                            [&](const Bucket& b) { return b.bucket_id == bucket_id; });
+      };
+      const uint32_t at = gm.command_bucket_id;
+      if (cmd == GroupModCommand::kRemoveBucket) {
+        if (at == kBucketAll) {
+          g->buckets.clear();
+        } else if (g->buckets.empty() && (at == kBucketFirst || at == kBucketLast)) {
+          // Nothing to remove.
+        } else if (at == kBucketFirst) {
+          g->buckets.erase(g->buckets.begin());
+        } else if (at == kBucketLast) {
+          g->buckets.pop_back();
+        } else {
+          auto b = find(at);
+          if (b == g->buckets.end()) {
+            return error(OfpErr::kInvalidGroup,
+                         fmt::format("OFPGMFC_UNKNOWN_BUCKET: group {} has no bucket {}", id, at));
+          }
+          g->buckets.erase(b);
+        }
+      } else {
+        auto pos = g->buckets.begin();  // kBucketFirst (and, as OVS, kBucketAll)
+        if (at == kBucketLast) {
+          pos = g->buckets.end();
+        } else if (at <= kBucketMax) {
+          pos = find(at);
+          if (pos == g->buckets.end()) {
+            return error(OfpErr::kInvalidGroup,
+                         fmt::format("OFPGMFC_UNKNOWN_BUCKET: group {} has no bucket {}", id, at));
+          }
+          ++pos;
+        }
+        for (const Bucket& nb : gm.group.buckets) {
+          if (find(nb.bucket_id) != g->buckets.end()) {
+            return error(OfpErr::kInvalidGroup,
+                         fmt::format("OFPGMFC_BUCKET_EXISTS: group {} already has bucket {}", id,
+                                     nb.bucket_id));
+          }
+        }
+        g->buckets.insert(pos, gm.group.buckets.begin(), gm.group.buckets.end());
+      }
+      it->second = std::move(g);
       return std::nullopt;
     }
     case GroupModCommand::kAddOrModify:

@@ -111,10 +111,24 @@ struct FlowModResult {
   std::vector<RulePtr> removed;  // rules deleted, replaced or modified away
 };
 
-enum class GroupModCommand : uint8_t { kAdd, kModify, kAddOrModify, kDelete };
+// kInsertBucket / kRemoveBucket are OpenFlow 1.5's bucket commands (OVN
+// splits a group too big for one message into ADD + INSERT_BUCKET LAST).
+// They keep the group's type and selection method (OVS: EXT-570) and touch
+// only its bucket list, at command_bucket_id.
+enum class GroupModCommand : uint8_t {
+  kAdd, kModify, kAddOrModify, kDelete, kInsertBucket, kRemoveBucket
+};
+inline constexpr uint32_t kBucketMax = 0xffffff00;    // OFPG15_BUCKET_MAX
+inline constexpr uint32_t kBucketFirst = 0xfffffffd;  // OFPG15_BUCKET_FIRST
+inline constexpr uint32_t kBucketLast = 0xfffffffe;   // OFPG15_BUCKET_LAST
+inline constexpr uint32_t kBucketAll = 0xffffffff;    // OFPG15_BUCKET_ALL
 struct GroupMod {
   GroupModCommand command = GroupModCommand::kAdd;
   GroupSpec group;  // kDelete: only group_id matters (kGroupAll: all groups)
+  // kInsertBucket: insert group.buckets before kBucketFirst, after
+  // kBucketLast or after the bucket with this id; kRemoveBucket: remove the
+  // first, last, this one or (kBucketAll) every bucket.
+  uint32_t command_bucket_id = kBucketAll;
 };
 
 enum class MeterModCommand : uint8_t { kAdd, kModify, kDelete };
