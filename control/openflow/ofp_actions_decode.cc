@@ -141,7 +141,9 @@ class Decoder {
                           : (((d->nxm_header != 0 && (h >> 16) == (d->nxm_header >> 16))
                                   ? d->nxm_header
                                   : d->oxm_header) & 0xff) - (hl - 4);
-    if ((masked && payload % 2 != 0) || width != expect) {
+    // ovs-ofctl writes a tun_metadataN value in as few bytes as it needs.
+    const bool short_ok = is_tun_metadata(d->id) && width > 0 && width <= expect;
+    if ((masked && payload % 2 != 0) || (width != expect && !short_ok)) {
       return fail(OfpError::kBadSetLen, at,
                   fmt::format("{}: {} bytes, expected {}", d->name, width, expect)),
              0;

@@ -187,7 +187,10 @@ std::optional<Match> decode_oxm_tlvs(std::span<const uint8_t> in, const TlvMap& 
                               : (((d->nxm_header != 0 && (header >> 16) == (d->nxm_header >> 16))
                                       ? d->nxm_header
                                       : d->oxm_header) & 0xff) - (hdr_len - 4);
-    if ((has_mask && payload % 2 != 0) || width != expect) {
+    // ovs-ofctl writes a tun_metadataN value in as few bytes as it needs
+    // (it has no TLV map); OVS takes any length up to the mapped one.
+    const bool short_ok = is_tun_metadata(d->id) && width > 0 && width <= expect;
+    if ((has_mask && payload % 2 != 0) || (width != expect && !short_ok)) {
       return fail(MatchError::kBadLen, ofs,
                   fmt::format("{}: {} bytes, expected {}", d->name, width, expect));
     }
@@ -210,9 +213,29 @@ std::optional<Match> decode_oxm_tlvs(std::span<const uint8_t> in, const TlvMap& 
       }
       return v;
     };
-    const FieldValue value = value_of(p);
-    const FieldValue mask = has_mask ? value_of(p + width) : field_all_ones(*rf);
-    m.set_field_masked(*rf, value, mask);
+    FieldValue value = value_of(p);
+    FieldValue mask = has_mask ? value_of(p + width) : field_all_ones(*rf);
+    ResolvedField target = *rf;
+    if (d->id == FieldId::kVlanVid || d->id == FieldId::kVlanPcp) {
+      // OXM_OF_VLAN_VID is 13 bits: the VID and OFPVID_PRESENT (0x1000),
+      // which is vlan_tci's CFI bit, so it maps onto vlan_tci[0..12] as is;
+      // OXM_OF_VLAN_PCP sets the PCP bits and requires a tag (CFI), as OVS
+      // match_set_vlan_pcp() does.
+      const uint16_t v = static_cast<uint16_t>(p[0] << 8 | (width > 1 ? p[1] : 0));
+      const uint16_t mk = has_mask ? static_cast<uint16_t>(p[width] << 8 | p[width + 1]) : 0xffff;
+      uint16_t tci = 0, tci_mask = 0;
+      if (d->id == FieldId::kVlanVid) {
+        tci_mask = mk & 0x1fff;
+        tci = v & tci_mask;
+      } else {
+        tci = static_cast<uint16_t>((p[0] & 7) << 13 | 0x1000);
+        tci_mask = 0xf000;
+      }
+      target = *resolve_field(field_desc(FieldId::kVlanTci), nullptr);
+      value = FieldValue::from_u64(tci, 2);
+      mask = FieldValue::from_u64(tci_mask, 2);
+    }
+    m.set_field_masked(target, value, mask);
     // As OVS: ICMP type/code match the whole 16-bit port word.
     if (d->id == FieldId::kIcmpv4Type || d->id == FieldId::kIcmpv6Type) m.mask.tp_src = 0xffff;
     if (d->id == FieldId::kIcmpv4Code || d->id == FieldId::kIcmpv6Code) m.mask.tp_dst = 0xffff;

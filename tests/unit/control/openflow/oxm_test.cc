@@ -123,3 +123,36 @@ TEST(Oxm, RandomBytesNeverCrash) {
 
 }  // namespace
 }  // namespace dpuflow::control
+
+namespace dpuflow::control {
+namespace {
+
+using namespace dataplane;
+
+std::string decoded(std::vector<uint8_t> tlvs, const TlvMap& tlv = TlvMap{}) {
+  MatchDecodeError e;
+  auto m = decode_oxm_tlvs(tlvs, tlv, &e);
+  if (!m) return std::string("error: ") + match_error_name(e.code);
+  return format_match(*m, tlv);
+}
+
+// What ovs-ofctl sends for vlan matches in OXM: OXM_OF_VLAN_VID, 13 bits
+// with OFPVID_PRESENT (0x1000) as vlan_tci's CFI bit.
+TEST(Oxm, OxmVlanVidMapsOntoVlanTci) {
+  EXPECT_EQ(decoded({0x80, 0x00, 0x0d, 0x04, 0x10, 0x00, 0x10, 0x00}), "vlan_tci=0x1000/0x1000");
+  EXPECT_EQ(decoded({0x80, 0x00, 0x0c, 0x02, 0x10, 0x64}), "dl_vlan=100");
+  EXPECT_EQ(decoded({0x80, 0x00, 0x0c, 0x02, 0x00, 0x00}), "vlan_tci=0x0000/0x1fff");
+}
+
+// ovs-ofctl has no TLV map and writes a tun_metadata value in the bytes it
+// needs; the switch reads it into the mapped option.
+TEST(Oxm, ShortTunMetadataValueFillsTheMappedOption) {
+  TlvMap tlv;
+  ASSERT_FALSE(tlv.add(0, 0x102, 0x80, 4));
+  EXPECT_EQ(decoded({0x00, 0x01, 0x50, 0x01, 0x04}, tlv), "tun_metadata0=0x4");
+  // Longer than the mapping: refused.
+  EXPECT_EQ(decoded({0x00, 0x01, 0x50, 0x05, 1, 2, 3, 4, 5}, tlv), "error: OFPBMC_BAD_LEN");
+}
+
+}  // namespace
+}  // namespace dpuflow::control
