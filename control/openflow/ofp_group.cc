@@ -507,9 +507,15 @@ GroupModCommand command_from_wire(uint16_t c) {
 std::optional<GroupMod> decode_group_mod(std::span<const uint8_t> msg, const TlvMap& tlv,
                                          WireError* err) {
   const Fail fail{err};
-  if (msg.size() < kOfpHeaderLen + 8) return fail(OfpError::kBadLen, 0, "group_mod too short");
-  const uint8_t version = msg[0];
+  const uint8_t version = msg.empty() ? 0 : msg[0];
   const bool v15 = version >= kOfp15;
+  // OVS's framing (ofpraw_check_length): the fixed part, then 8-byte units.
+  const size_t fixed = kOfpHeaderLen + (v15 ? 16 : 8);
+  if (msg.size() < fixed || (msg.size() - fixed) % 8 != 0) {
+    return fail(OfpError::kBadLen, 0,
+                fmt::format("group_mod of {} bytes (must be {} plus a multiple of 8)",
+                            msg.size(), fixed));
+  }
   const uint16_t command = rd16(&msg[8]);
   const uint8_t type = msg[10];
   GroupMod gm;
@@ -522,9 +528,6 @@ std::optional<GroupMod> decode_group_mod(std::span<const uint8_t> msg, const Tlv
       return fail(OfpError::kInvalidGroup, 16, "group delete with buckets");
     }
   } else {
-    if (msg.size() < kOfpHeaderLen + 16) {
-      return fail(OfpError::kBadLen, 0, "OpenFlow 1.5 group_mod shorter than 24 bytes");
-    }
     gm.command_bucket_id = rd32(&msg[20]);
     const uint32_t cb = gm.command_bucket_id;
     bool ok = cb == kBucketAll;

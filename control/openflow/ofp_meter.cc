@@ -34,7 +34,12 @@ std::optional<MeterMod> decode_meter_mod(std::span<const uint8_t> msg, WireError
     if (err != nullptr) *err = WireError{e, at, std::move(m)};
     return std::nullopt;
   };
-  if (msg.size() < kOfpHeaderLen + 8) return fail(OfpError::kBadLen, 0, "meter_mod too short");
+  // OVS's framing (ofpraw_check_length): 16 bytes, then 8-byte units.
+  if (msg.size() < kOfpHeaderLen + 8 || msg.size() % 8 != 0) {
+    return fail(OfpError::kBadLen, 0,
+                fmt::format("meter_mod of {} bytes (must be 16 plus a multiple of 8)",
+                            msg.size()));
+  }
   const uint16_t command = rd16(&msg[8]);
   MeterMod mm;
   switch (command) {

@@ -164,8 +164,10 @@ TEST(GroupModDecode, MalformedGroupModsGetOvsErrors) {
   EXPECT_GROUP_ERROR(Msg(kOfp15, 15).u16(0).u8(0).u8(0).u32(1).done(), OfpError::kBadLen);
   // bucket_array_len beyond the message.
   EXPECT_GROUP_ERROR(g15(0, 0, 24).done(), OfpError::kBadLen);
+  // A length that is not the fixed part plus 8-byte units (OVS's framing).
+  EXPECT_GROUP_ERROR(g15(0, 0, 0).u32(0).done(), OfpError::kBadLen);
   // Truncated bucket: 4 bytes where a bucket header needs 8.
-  EXPECT_GROUP_ERROR(g15(0, 0, 4).u32(0).done(), OfpError::kBadBucket);
+  EXPECT_GROUP_ERROR(g15(0, 0, 4).u32(0).u32(0).done(), OfpError::kBadBucket);
   // A bucket length that lies (claims 64 of the 24 there are).
   EXPECT_GROUP_ERROR(g15(0, 0, 24).u16(64).u16(16).u32(0).bytes(kOutput1).done(),
                      OfpError::kBadBucket);
@@ -307,8 +309,9 @@ TEST(GroupModDecode, Of13Malformed) {
     m.u16(command).u8(type).u8(0).u32(1);
     return m;
   };
-  // 12 bytes where a 16-byte bucket header belongs.
-  EXPECT_GROUP_ERROR(g13(0, 0).zeros(12).done(), OfpError::kBadBucket);
+  // 8 bytes where a 16-byte bucket header belongs; 12 bytes break the framing.
+  EXPECT_GROUP_ERROR(g13(0, 0).zeros(8).done(), OfpError::kBadBucket);
+  EXPECT_GROUP_ERROR(g13(0, 0).zeros(12).done(), OfpError::kBadLen);
   // Length that lies.
   EXPECT_GROUP_ERROR(g13(0, 0).u16(48).u16(0).u32(0xffffffff).u32(0xffffffff).zeros(4)
                          .bytes(kOutput1).done(),
@@ -401,7 +404,7 @@ TEST(MeterMod, MalformedMeterModsGetOvsErrors) {
   EXPECT_STREQ(ofp_error_name(meter_error(Msg(kOfp15, 29).u32(0).done()).code), "OFPBRC_BAD_LEN");
   // DELETE ignores flags and bands, as OVS does.
   WireError err;
-  auto del = decode_meter_mod(mm(2, 3).zeros(5).done(), &err);
+  auto del = decode_meter_mod(mm(2, 3).zeros(8).done(), &err);
   ASSERT_TRUE(del) << err.message;
   EXPECT_EQ(del->command, dataplane::MeterModCommand::kDelete);
   EXPECT_EQ(del->meter.meter_id, 1u);
