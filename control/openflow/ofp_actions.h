@@ -58,9 +58,11 @@ struct WireError {
   std::string message;
 };
 
+// `nw_proto`: the flow's exact nw_proto, if any; OpenFlow 1.0's
+// mod_tp_src/mod_tp_dst set the TCP, UDP or SCTP port according to it.
 std::optional<dataplane::ActionList> decode_actions(std::span<const uint8_t> in, uint8_t version,
                                                     const dataplane::TlvMap& tlv,
-                                                    WireError* err);
+                                                    WireError* err, uint8_t nw_proto = 0);
 std::optional<dataplane::ActionList> decode_instructions(std::span<const uint8_t> in,
                                                          uint8_t version,
                                                          const dataplane::TlvMap& tlv,

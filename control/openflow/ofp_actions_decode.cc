@@ -32,8 +32,8 @@ FieldValue value_from(const uint8_t* p, size_t n, uint16_t n_bytes) {
 
 class Decoder {
  public:
-  Decoder(uint8_t version, const TlvMap& tlv, WireError* err)
-      : v_(version), tlv_(tlv), err_(err) {}
+  Decoder(uint8_t version, const TlvMap& tlv, WireError* err, uint8_t nw_proto = 0)
+      : v_(version), tlv_(tlv), err_(err), nw_proto_(nw_proto) {}
 
   // Decodes `in` (whose first byte is at `base` in the caller's input).
   bool list(std::span<const uint8_t> in, size_t base, ActionList& out, bool in_ct = false) {
@@ -158,8 +158,77 @@ class Decoder {
     return hl + payload;
   }
 
+  // OpenFlow 1.0's standard actions.
+  bool one10(std::span<const uint8_t> a, size_t at, ActionList& out) {
+    const uint16_t type = rd16(a.data());
+    auto set = [&](FieldId id, const uint8_t* p, size_t n) {
+      ActSetField s;
+      s.field = id;
+      const ResolvedField rf = *resolve(id);
+      s.value = value_from(p, n, field_value_bytes(rf));
+      s.mask = field_all_ones(rf);
+      out.push_back(s);
+      return true;
+    };
+    switch (type) {
+      case kAt10Output: {
+        if (!need_len(a, 8, at, "output")) return false;
+        const uint16_t port = rd16(&a[4]);
+        if (port == 0 || port == kOfppNone || (port >= kOfppMax && port < kOfppInPort)) {
+          return fail(OfpError::kBadOutPort, at, fmt::format("output to invalid port {:#x}", port));
+        }
+        if (port == kOfppController) {
+          ActController c;
+          c.max_len = rd16(&a[6]);
+          out.push_back(c);
+        } else {
+          out.push_back(ActOutput{port, 0});
+        }
+        return true;
+      }
+      case kAt10StripVlan:
+        if (!need_len(a, 8, at, "strip_vlan")) return false;
+        out.push_back(ActPopVlan{});
+        return true;
+      case kAt10SetDlSrc:
+      case kAt10SetDlDst:
+        if (!need_len(a, 16, at, "mod_dl_src/dst")) return false;
+        return set(type == kAt10SetDlSrc ? FieldId::kEthSrc : FieldId::kEthDst, &a[4], 6);
+      case kAt10SetNwSrc:
+      case kAt10SetNwDst:
+        if (!need_len(a, 8, at, "mod_nw_src/dst")) return false;
+        return set(type == kAt10SetNwSrc ? FieldId::kIpv4Src : FieldId::kIpv4Dst, &a[4], 4);
+      case kAt10SetTpSrc:
+      case kAt10SetTpDst: {
+        if (!need_len(a, 8, at, "mod_tp_src/dst")) return false;
+        const bool src = type == kAt10SetTpSrc;
+        FieldId id = FieldId::kCount;
+        if (nw_proto_ == 6) id = src ? FieldId::kTcpSrc : FieldId::kTcpDst;
+        if (nw_proto_ == 17) id = src ? FieldId::kUdpSrc : FieldId::kUdpDst;
+        if (nw_proto_ == 132) id = src ? FieldId::kSctpSrc : FieldId::kSctpDst;
+        if (id == FieldId::kCount) {
+          return fail(OfpError::kMatchInconsistent, at,
+                      "mod_tp_src/dst needs a flow that matches tcp, udp or sctp");
+        }
+        return set(id, &a[4], 2);
+      }
+      case kAt10SetNwTos: {
+        if (!need_len(a, 8, at, "mod_nw_tos")) return false;
+        const uint8_t tos = a[4] & 0xfc;
+        return set(FieldId::kIpDscp, &tos, 1);
+      }
+      case kAtExperimenter:
+        return experimenter(a, at, out, false);
+      default:
+        break;
+    }
+    return fail(OfpError::kBadActionType, at,
+                fmt::format("OpenFlow 1.0 action type {} is not supported", type));
+  }
+
   bool one(std::span<const uint8_t> a, size_t at, ActionList& out, bool in_ct) {
     const uint16_t type = rd16(a.data());
+    if (v_ == kOfp10 && !in_ct) return one10(a, at, out);
     if (in_ct && type != kAtSetField && type != kAtCopyField && type != kAtExperimenter) {
       return fail(OfpError::kBadArgument, at, "ct(exec(...)) takes only set_field and move");
     }
@@ -339,6 +408,14 @@ class Decoder {
       }
       case kNxNote:
         out.push_back(ActNote{std::vector<uint8_t>(p, p + n)});
+        return true;
+      case kNxDecTtl10:
+        if (!need_len(a, 16, at, "dec_ttl")) return false;
+        out.push_back(ActDecTtl{{0}});
+        return true;
+      case kNxGroup10:
+        if (!need_len(a, 16, at, "group")) return false;
+        out.push_back(ActGroup{rd32(&a[12])});
         return true;
       case kNxOutputReg:
       case kNxOutputReg2: {
@@ -648,14 +725,15 @@ class Decoder {
   uint8_t v_;
   const TlvMap& tlv_;
   WireError* err_;
+  uint8_t nw_proto_;
 };
 
 }  // namespace
 
 std::optional<ActionList> decode_actions(std::span<const uint8_t> in, uint8_t version,
-                                         const TlvMap& tlv, WireError* err) {
+                                         const TlvMap& tlv, WireError* err, uint8_t nw_proto) {
   ActionList out;
-  if (!Decoder(version, tlv, err).list(in, 0, out)) return std::nullopt;
+  if (!Decoder(version, tlv, err, nw_proto).list(in, 0, out)) return std::nullopt;
   return out;
 }
 

@@ -109,7 +109,18 @@ class Encoder {
     if (h.experimenter != 0) o_.u32(h.experimenter);
   }
 
+  // OpenFlow 1.0's 8-byte output action (16-bit port).
+  void output10(uint16_t port, uint16_t max_len) {
+    const size_t s = std_action(kAt10Output);
+    o_.u16(port);
+    o_.u16(max_len);
+    end(s);
+  }
   void one(const ActOutput& a) {
+    if (v_ == kOfp10) {
+      output10(a.port, a.port == kOfppController ? a.max_len : 0);
+      return;
+    }
     const size_t s = std_action(kAtOutput);
     o_.u32(port_to_ofp11(a.port));
     o_.u16(a.port == kOfppController ? a.max_len : 0);
@@ -166,6 +177,8 @@ class Encoder {
         prop(kNac2MeterId, b, 4);
       }
       end(s);
+    } else if (a.controller_id == 0 && a.reason == 1 && v_ == kOfp10) {
+      output10(kOfppController, a.max_len);
     } else if (a.controller_id == 0 && a.reason == 1) {
       const size_t s = std_action(kAtOutput);
       o_.u32(port_to_ofp11(kOfppController));
@@ -224,10 +237,48 @@ class Encoder {
       bit = end_bit;
     }
   }
+  // OpenFlow 1.0 has set actions for a few whole fields (OVS
+  // set_field_to_legacy_openflow); false if `a` is not one of them.
+  bool legacy10(const ActSetField& a) {
+    size_t s = 0;
+    switch (a.field) {
+      case FieldId::kEthSrc:
+      case FieldId::kEthDst:
+        s = std_action(a.field == FieldId::kEthSrc ? kAt10SetDlSrc : kAt10SetDlDst);
+        put_value(o_, a.value, 6);
+        break;
+      case FieldId::kIpv4Src:
+      case FieldId::kIpv4Dst:
+        s = std_action(a.field == FieldId::kIpv4Src ? kAt10SetNwSrc : kAt10SetNwDst);
+        put_value(o_, a.value, 4);
+        break;
+      case FieldId::kTcpSrc:
+      case FieldId::kUdpSrc:
+      case FieldId::kSctpSrc:
+      case FieldId::kTcpDst:
+      case FieldId::kUdpDst:
+      case FieldId::kSctpDst: {
+        const bool src = a.field == FieldId::kTcpSrc || a.field == FieldId::kUdpSrc ||
+                         a.field == FieldId::kSctpSrc;
+        s = std_action(src ? kAt10SetTpSrc : kAt10SetTpDst);
+        o_.u16(static_cast<uint16_t>(a.value.to_u64()));
+        break;
+      }
+      case FieldId::kIpDscp:
+        s = std_action(kAt10SetNwTos);
+        o_.u8(static_cast<uint8_t>(a.value.to_u64() & 0xfc));
+        break;
+      default:
+        return false;
+    }
+    end(s);
+    return true;
+  }
   void one(const ActSetField& a) {
     const ResolvedField f = rf(a.field);
     const bool full = is_all_ones(a.mask, field_all_ones(f));
-    if (v_ >= kOfp15 || (full && !a.from_load)) {
+    if (v_ == kOfp10 && full && !a.from_load && legacy10(a)) return;
+    if (v_ != kOfp10 && (v_ >= kOfp15 || (full && !a.from_load))) {
       const size_t s = std_action(kAtSetField);
       set_field_tlv(a, !full);
       end(s);
@@ -263,6 +314,12 @@ class Encoder {
   void one(const ActStackPush& a) { stack(kNxStackPush, a.src); }
   void one(const ActStackPop& a) { stack(kNxStackPop, a.dst); }
   void one(const ActDecTtl& a) {
+    if (a.controller_ids.size() == 1 && a.controller_ids[0] == 0 && v_ == kOfp10) {
+      const size_t s = nx(kNxDecTtl10);
+      o_.zeros(6);
+      end(s);
+      return;
+    }
     if (a.controller_ids.size() == 1 && a.controller_ids[0] == 0) {
       const size_t s = std_action(kAtDecNwTtl);
       end(s);
@@ -275,11 +332,14 @@ class Encoder {
     end(s);
   }
   void one(const ActPushVlan& a) {
+    // OpenFlow 1.0 pushes a tag as a side effect of setting the VLAN (OVS
+    // encodes nothing for the push itself).
+    if (v_ == kOfp10) return;
     const size_t s = std_action(kAtPushVlan);
     o_.u16(a.ethertype);
     end(s);
   }
-  void one(const ActPopVlan&) { end(std_action(kAtPopVlan)); }
+  void one(const ActPopVlan&) { end(std_action(v_ == kOfp10 ? uint16_t{kAt10StripVlan} : uint16_t{kAtPopVlan})); }
   void one(const ActClone& a) {
     const size_t s = nx(kNxClone);
     o_.zeros(6);
@@ -287,6 +347,14 @@ class Encoder {
     end(s);
   }
   void one(const ActGroup& a) {
+    if (v_ == kOfp10) {
+      // NX1.0 group: a 16-byte action, the id in the last 4 bytes.
+      const size_t s = nx(kNxGroup10);
+      o_.zeros(2);
+      o_.u32(a.group_id);
+      end(s);
+      return;
+    }
     const size_t s = std_action(kAtGroup);
     o_.u32(a.group_id);
     end(s);

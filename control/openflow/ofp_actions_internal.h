@@ -25,6 +25,14 @@ enum NxAst : uint16_t {
   kNxStackPush = 27, kNxStackPop = 28, kNxOutputReg2 = 32, kNxRegLoad2 = 33,
   kNxConjunction = 34, kNxCt = 35, kNxNat = 36, kNxController2 = 37, kNxClone = 42,
   kNxCtClear = 43, kNxResubmitTableCt = 44, kNxLearn2 = 45, kNxCheckPktLarger = 49,
+  // OpenFlow 1.0 forms of standard 1.1+ actions.
+  kNxDecTtl10 = 18, kNxGroup10 = 40,
+};
+// OpenFlow 1.0 standard actions.
+enum OfpAt10 : uint16_t {
+  kAt10Output = 0, kAt10SetVlanVid = 1, kAt10SetVlanPcp = 2, kAt10StripVlan = 3,
+  kAt10SetDlSrc = 4, kAt10SetDlDst = 5, kAt10SetNwSrc = 6, kAt10SetNwDst = 7,
+  kAt10SetNwTos = 8, kAt10SetTpSrc = 9, kAt10SetTpDst = 10, kAt10Enqueue = 11,
 };
 enum OfpIt : uint16_t {
   kItGotoTable = 1, kItWriteMetadata = 2, kItWriteActions = 3, kItApplyActions = 4,

@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "control/openflow/ofp_flow.h"
 #include "control/openflow/ofp_switch_msgs.h"
 #include "dataplane/pipeline/pipeline.h"
 
@@ -56,6 +57,9 @@ struct OfSession {
   uint16_t miss_send_len = 0;
   uint32_t packet_in_format = 0;  // 0 standard, 1 NXT_PACKET_IN, 2 NXT_PACKET_IN2
   uint16_t controller_id = 0;
+  // OpenFlow 1.0 only: NXT_SET_FLOW_FORMAT and NXT_FLOW_MOD_TABLE_ID.
+  uint32_t flow_format = 0;  // 0 OpenFlow 1.0 match, 2 NXM
+  bool flow_mod_table_id = false;
   std::map<uint32_t, Bundle> bundles;
 };
 
@@ -78,7 +82,7 @@ class OfSwitch {
   OfSwitch(std::string bridge, uint64_t datapath_id, dataplane::PipelineVersions& versions);
 
   // The versions this switch offers in HELLO (bitmap, bit n = wire version n).
-  static constexpr uint32_t kVersions = (1u << kOfp13) | (1u << kOfp15);
+  static constexpr uint32_t kVersions = (1u << kOfp10) | (1u << kOfp13) | (1u << kOfp15);
 
   // Handles one complete message (header included) of `s`; appends what to
   // send back to `out`.  Returns false if the session must be closed (HELLO
@@ -97,6 +101,14 @@ class OfSwitch {
   dataplane::Pipeline& staged();
   void error(OfSession& s, OfpError e, std::span<const uint8_t> msg,
              std::vector<std::vector<uint8_t>>& out);
+  // OpenFlow 1.0 (plain ovs-ofctl): its own message numbers and Nicira
+  // flow_mod / flow statistics.
+  void handle10(OfSession& s, std::span<const uint8_t> msg,
+                std::vector<std::vector<uint8_t>>& out);
+  void stats10(OfSession& s, std::span<const uint8_t> msg,
+               std::vector<std::vector<uint8_t>>& out);
+  std::vector<FlowStats> flow_stats(const std::vector<dataplane::RulePtr>& rules) const;
+  PortDesc local_port() const;
   void multipart(OfSession& s, std::span<const uint8_t> msg,
                  std::vector<std::vector<uint8_t>>& out);
   void experimenter(OfSession& s, std::span<const uint8_t> msg,

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "control/openflow/ofctl_text.h"
+#include "tests/common/flow_normal.h"
 #include "tests/common/test_util.h"
 
 namespace dpuflow::control {
@@ -106,6 +107,8 @@ class Dpuflowd {
   // An ovs-ofctl / ovs-appctl command line with OVS_RUNDIR set.
   std::string env() const { return "OVS_RUNDIR=" + dir_ + " "; }
   Cmd ofctl(const std::string& version, const std::string& args) const {
+    // OpenFlow 1.0 is what plain ovs-ofctl (no -O) speaks: test it so.
+    if (version == "OpenFlow10") return sh(env() + "ovs-ofctl " + args);
     return sh(env() + "ovs-ofctl -O " + version + " " + args);
   }
   Cmd appctl(const std::string& args) const {
@@ -141,13 +144,19 @@ std::string tlv_mappings(const std::string& dir) {
   return s;
 }
 
+// Groups, meters and TLV maps do not exist in OpenFlow 1.0 (ovs-ofctl
+// refuses them without -O); a 1.0 test sets them up over 1.5.
+std::string aux(const std::string& version) {
+  return version == "OpenFlow10" ? "OpenFlow15" : version;
+}
+
 // Loads a scenario's TLV map, meters, groups and flows into the daemon.
 void load(const Dpuflowd& d, const std::string& version, const std::string& name,
           bool bundle = false) {
   const std::string dir = scenario(name);
   const std::string tlv = tlv_mappings(dir);
   if (!tlv.empty()) {
-    Cmd r = d.ofctl(version, "add-tlv-map br-int '" + tlv + "'");
+    Cmd r = d.ofctl(aux(version), "add-tlv-map br-int '" + tlv + "'");
     ASSERT_EQ(r.rc, 0) << r.out;
   }
   DumpError de;
@@ -156,7 +165,7 @@ void load(const Dpuflowd& d, const std::string& version, const std::string& name
   for (const auto& m : *meters) {
     std::string text = format_meter(m);
     std::replace(text.begin(), text.end(), '\n', ' ');
-    Cmd r = d.ofctl(version, "add-meter br-int '" + text + "'");
+    Cmd r = d.ofctl(aux(version), "add-meter br-int '" + text + "'");
     ASSERT_EQ(r.rc, 0) << text << "\n" << r.out;
   }
   std::string groups;
@@ -164,7 +173,7 @@ void load(const Dpuflowd& d, const std::string& version, const std::string& name
     if (l.find("group_id=") != std::string::npos) groups += l + "\n";
   }
   if (!groups.empty()) {
-    Cmd r = d.ofctl(version, "add-groups br-int " + d.file(name + "-groups", groups));
+    Cmd r = d.ofctl(aux(version), "add-groups br-int " + d.file(name + "-groups", groups));
     ASSERT_EQ(r.rc, 0) << r.out;
   }
   Cmd r = d.ofctl(version, std::string(bundle ? "--bundle " : "") + "add-flows br-int " + dir +
@@ -217,15 +226,7 @@ TEST_P(DpuflowdOfctl, AddFlowsOfEveryScenarioDumpsTheSameFlows) {
           auto r = parse_flow_line(l, tlv, &te);
           EXPECT_TRUE(r.has_value()) << l << "\n" << te.message;
           if (!r) continue;
-          for (auto& a : r->actions) {
-            if (auto* s = std::get_if<dataplane::ActSetField>(&a)) s->from_load = false;
-            if (auto* c = std::get_if<dataplane::ActCt>(&a)) {
-              for (auto& x : c->exec) {
-                if (auto* s = std::get_if<dataplane::ActSetField>(&x)) s->from_load = false;
-              }
-            }
-          }
-          out.push_back(format_flow_line(*r, tlv));
+          out.push_back(dpuflow::testing::normal_flow_text(*r, tlv));
         }
         std::sort(out.begin(), out.end());
         return out;
@@ -233,7 +234,7 @@ TEST_P(DpuflowdOfctl, AddFlowsOfEveryScenarioDumpsTheSameFlows) {
       EXPECT_TRUE(normal(got) == normal(want)) << name << "\n" << set_diff(normal(got), normal(want));
     }
     // Groups and the TLV map come back as they were given.
-    Cmd g = d.ofctl(version, "dump-groups br-int");
+    Cmd g = d.ofctl(aux(version), "dump-groups br-int");
     ASSERT_EQ(g.rc, 0) << g.out;
     std::vector<std::string> want_groups, got_groups;
     for (auto& l : lines_of(read_file(scenario(name) + "/groups.txt"))) {
@@ -244,12 +245,12 @@ TEST_P(DpuflowdOfctl, AddFlowsOfEveryScenarioDumpsTheSameFlows) {
     }
     std::sort(want_groups.begin(), want_groups.end());
     std::sort(got_groups.begin(), got_groups.end());
-    if (version == "OpenFlow15") {
+    if (aux(version) == "OpenFlow15") {
       EXPECT_TRUE(got_groups == want_groups) << name << "\n" << set_diff(got_groups, want_groups);
     } else {
       EXPECT_EQ(got_groups.size(), want_groups.size()) << name;
     }
-    Cmd t = d.ofctl(version, "dump-tlv-map br-int");
+    Cmd t = d.ofctl(aux(version), "dump-tlv-map br-int");
     ASSERT_EQ(t.rc, 0) << t.out;
     const auto want_tlv = lines_of(read_file(scenario(name) + "/tlv-map.txt"));
     const auto got_tlv = lines_of(t.out);
@@ -261,6 +262,7 @@ TEST_P(DpuflowdOfctl, AddFlowsOfEveryScenarioDumpsTheSameFlows) {
 // --bundle add-flows: the 1.4+ bundle messages in 1.5, the ONF extension in 1.3.
 TEST_P(DpuflowdOfctl, BundleAddFlowsLoadsEveryFlow) {
   const std::string version = GetParam();
+  if (version == "OpenFlow10") GTEST_SKIP() << "bundles need OpenFlow 1.3 or later";
   Dpuflowd d;
   load(d, version, "d-lb-nat", /*bundle=*/true);
   Cmd dump = d.ofctl(version, "dump-flows --no-stats br-int");
@@ -272,6 +274,7 @@ TEST_P(DpuflowdOfctl, BundleAddFlowsLoadsEveryFlow) {
 // A bundle with one bad flow changes nothing and says which flow failed.
 TEST_P(DpuflowdOfctl, FailedBundleChangesNothing) {
   const std::string version = GetParam();
+  if (version == "OpenFlow10") GTEST_SKIP() << "bundles need OpenFlow 1.3 or later";
   Dpuflowd d;
   const std::string f = d.file("bad-bundle", "table=1,priority=1,actions=drop\n"
                                              "table=2,priority=1,actions=group:77\n"
@@ -348,11 +351,16 @@ TEST_P(DpuflowdOfctl, ModFlowsReplacesActions) {
 
 TEST_P(DpuflowdOfctl, ReplaceFlowsThenDiffFlowsIsEmpty) {
   const std::string version = GetParam();
+  if (version == "OpenFlow10") {
+    // Plain ovs-ofctl gives up before asking the switch anything: flows with
+    // table ids need NXM+table_id, which is not among its flow-dump formats.
+    GTEST_SKIP() << "ovs-ofctl without -O cannot replace-flows with table ids";
+  }
   Dpuflowd d;
   load(d, version, "a-ls-portsec");
   const std::string other = scenario("b-ls-acl") + "/flows.txt";
   // b's flows use b's meter.
-  ASSERT_EQ(d.ofctl(version, "add-meter br-int 'meter=1 pktps stats bands=type=drop rate=10'").rc,
+  ASSERT_EQ(d.ofctl(aux(version), "add-meter br-int 'meter=1 pktps stats bands=type=drop rate=10'").rc,
             0);
   Cmd r = d.ofctl(version, "replace-flows br-int " + other);
   ASSERT_EQ(r.rc, 0) << r.out;
@@ -400,13 +408,18 @@ TEST_P(DpuflowdOfctl, RefusedFlowGetsOvsErrorAndTheSwitchGoesOn) {
   Dpuflowd d;
   Cmd r = d.ofctl(version, "add-flow br-int 'table=1,actions=group:5'");
   EXPECT_NE(r.rc, 0);
-  EXPECT_NE(r.out.find("OFPBAC_BAD_OUT_GROUP"), std::string::npos) << r.out;
+  // OpenFlow 1.0 has no code for OFPBAC_BAD_OUT_GROUP: OVS sends
+  // NXBRC_UNENCODABLE_ERROR there.
+  EXPECT_NE(r.out.find(version == "OpenFlow10" ? "NXBRC_UNENCODABLE_ERROR" : "OFPBAC_BAD_OUT_GROUP"),
+            std::string::npos)
+      << r.out;
   ASSERT_EQ(d.ofctl(version, "add-flow br-int 'table=1,actions=drop'").rc, 0);
   EXPECT_EQ(flow_lines(d.ofctl(version, "dump-flows --no-stats br-int").out).size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Versions, DpuflowdOfctl,
-                         ::testing::Values(std::string("OpenFlow13"), std::string("OpenFlow15")));
+                         ::testing::Values(std::string("OpenFlow10"), std::string("OpenFlow13"),
+                                           std::string("OpenFlow15")));
 
 class DpuflowdAppctl : public ::testing::Test {
  protected:

@@ -14,6 +14,8 @@
 #include "control/openflow/action_text.h"
 #include "control/openflow/ofctl_text.h"
 #include "control/openflow/ofp_flow.h"
+#include "control/openflow/ofp10.h"
+#include "tests/common/flow_normal.h"
 #include "tests/common/test_util.h"
 
 namespace dpuflow::control {
@@ -25,19 +27,8 @@ using dpuflow::testing::data_dir;
 using dpuflow::testing::read_file;
 using dpuflow::testing::run_command;
 
-// `load:` and `set_field:` are the same action (OVS prints which one came on
-// the wire); compare the writes, not the spelling.
-void forget_load_syntax(ActionList& acts) {
-  for (auto& a : acts) {
-    if (auto* s = std::get_if<dataplane::ActSetField>(&a)) s->from_load = false;
-    if (auto* c = std::get_if<dataplane::ActClone>(&a)) forget_load_syntax(c->actions);
-    if (auto* c = std::get_if<dataplane::ActCt>(&a)) forget_load_syntax(c->exec);
-  }
-}
-
-std::string normal_text(RuleSpec r, const dataplane::TlvMap& tlv) {
-  forget_load_syntax(r.actions);
-  return format_flow_line(r, tlv);
+std::string normal_text(const RuleSpec& r, const dataplane::TlvMap& tlv) {
+  return dpuflow::testing::normal_flow_text(r, tlv);
 }
 
 struct Scenario {
@@ -75,9 +66,11 @@ TEST_P(FlowModWire, OurDecoderGivesEveryScenarioFlowBack) {
     for (const RuleSpec& r : s.rules) {
       dataplane::FlowMod fm;
       fm.spec = r;
-      const auto msg = encode_flow_mod(fm, version, 7, s.tlv);
+      const auto msg = version == kOfp10 ? encode_nx_flow_mod(fm, 7, s.tlv)
+                                         : encode_flow_mod(fm, version, 7, s.tlv);
       WireError err;
-      auto back = decode_flow_mod(msg, s.tlv, &err);
+      auto back = version == kOfp10 ? decode_nx_flow_mod(msg, true, s.tlv, &err)
+                                    : decode_flow_mod(msg, s.tlv, &err);
       ASSERT_TRUE(back.has_value()) << s.name << ": " << format_flow_line(r, s.tlv) << "\n"
                                     << ofp_error_name(err.code) << " at " << err.offset << ": "
                                     << err.message;
@@ -97,7 +90,7 @@ TEST_P(FlowModWire, OurDecoderGivesEveryScenarioFlowBack) {
 TEST_P(FlowModWire, OvsOfctlDecodesEveryScenarioFlow) {
   if (run_command("command -v ovs-ofctl").empty()) GTEST_SKIP() << "ovs-ofctl is not installed";
   const uint8_t version = GetParam();
-  const std::string vname = version == kOfp15 ? "1.5" : "1.3";
+  const std::string vname = version == kOfp15 ? "1.5" : version == kOfp13 ? "1.3" : "1.0";
   size_t compared = 0, skipped = 0;
   for (const Scenario& s : load_scenarios()) {
     const std::string path = ::testing::TempDir() + "/flow_mods_" + s.name + ".bin";
@@ -106,13 +99,18 @@ TEST_P(FlowModWire, OvsOfctlDecodesEveryScenarioFlow) {
       for (size_t i = 0; i < s.rules.size(); ++i) {
         dataplane::FlowMod fm;
         fm.spec = s.rules[i];
-        auto msg = encode_flow_mod(fm, version, static_cast<uint32_t>(i + 1), s.tlv);
+        auto msg = version == kOfp10
+                       ? encode_nx_flow_mod(fm, static_cast<uint32_t>(i + 1), s.tlv)
+                       : encode_flow_mod(fm, version, static_cast<uint32_t>(i + 1), s.tlv);
         f.write(reinterpret_cast<const char*>(msg.data()), static_cast<std::streamsize>(msg.size()));
       }
     }
     const std::string out = run_command("ovs-ofctl ofp-parse " + path + " 2>&1");
-    const std::regex line_re(R"(^OFPT_FLOW_MOD \(OF)" + std::regex_replace(vname, std::regex("\\."), "\\.") +
-                             R"(\) \(xid=0x([0-9a-f]+)\): ADD (.*)$)");
+    const std::regex line_re(
+        version == kOfp10
+            ? std::string(R"(^NXT_FLOW_MOD \(xid=0x([0-9a-f]+)\): ADD (.*)$)")
+            : R"(^OFPT_FLOW_MOD \(OF)" + std::regex_replace(vname, std::regex("\\."), "\\.") +
+                  R"(\) \(xid=0x([0-9a-f]+)\): ADD (.*)$)");
     const std::regex key_re(R"((^| )(table|cookie|importance):)");
     std::istringstream in(out);
     size_t seen = 0;
@@ -150,8 +148,10 @@ TEST_P(FlowModWire, OvsOfctlDecodesEveryScenarioFlow) {
   EXPECT_GT(compared, 3500u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Versions, FlowModWire, ::testing::Values(kOfp13, kOfp15),
-                         [](const auto& info) { return info.param == kOfp15 ? "OF15" : "OF13"; });
+INSTANTIATE_TEST_SUITE_P(Versions, FlowModWire, ::testing::Values(kOfp10, kOfp13, kOfp15),
+                         [](const auto& info) {
+                           return info.param == kOfp15 ? "OF15" : info.param == kOfp13 ? "OF13" : "OF10";
+                         });
 
 }  // namespace
 }  // namespace dpuflow::control
