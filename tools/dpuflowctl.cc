@@ -18,6 +18,7 @@
 
 #include "control/trace/scenario.h"
 #include "control/trace/trace.h"
+#include "control/unixctl/client.h"
 #include "dataplane/packet/parse.h"
 
 namespace {
@@ -90,18 +91,57 @@ int run_trace(const std::string& flows, const std::string& groups, const std::st
   return 0;
 }
 
+// The running daemon's control socket: --target, else <run-dir>/dpuflowd.ctl.
+std::string socket_path(const std::string& target, const std::string& run_dir) {
+  if (!target.empty()) return target;
+  return run_dir + "/dpuflowd.ctl";
+}
+
+// One command on the running daemon; the exit codes of ovs-appctl (0 ok,
+// 1 cannot talk to it, 2 it answered with an error).
+int call(const std::string& path, const std::string& method, const std::vector<std::string>& args) {
+  auto r = control::unixctl_call(path, method, args);
+  if (auto* e = std::get_if<control::UnixctlClientError>(&r)) {
+    std::fprintf(stderr, "dpuflowctl: %s\n", e->message.c_str());
+    return 1;
+  }
+  const auto& reply = std::get<control::UnixctlReply>(r);
+  std::fputs(reply.text.c_str(), reply.ok ? stdout : stderr);
+  return reply.ok ? 0 : 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"dpuflowctl - control and inspect dpuflow"};
   app.require_subcommand(1);
+  const char* env_run_dir = std::getenv("DPUFLOW_RUNDIR");
+  std::string run_dir = env_run_dir != nullptr ? env_run_dir : "/run/dpuflow";
+  std::string target;
+  app.add_option("--run-dir", run_dir, "dpuflowd's run directory (env DPUFLOW_RUNDIR)")
+      ->capture_default_str();
+  app.add_option("-t,--target", target, "the control socket (default RUN_DIR/dpuflowd.ctl)");
+
+  std::string method;
+  std::vector<std::string> call_args;
+  auto* call_cmd = app.add_subcommand("call", "Run a control-socket command (as ovs-appctl)");
+  call_cmd->add_option("command", method, "e.g. list-commands, dpif/show")->required();
+  call_cmd->add_option("args", call_args, "its arguments");
+  auto* version_cmd = app.add_subcommand("version", "Versions of dpuflowctl and the running dpuflowd");
+  std::string flows_bridge = "br-int";
+  auto* flows_cmd = app.add_subcommand("flows", "The running switch's OpenFlow rules, with counters");
+  flows_cmd->add_option("bridge", flows_bridge)->capture_default_str();
+  auto* show_cmd = app.add_subcommand("show", "Bridges, ports and memory of the running dpuflowd");
 
   std::string flows, groups, meters, tlv, dp_ports, ofports, underlay, packet, flow;
   std::string bridge = "br-int";
   std::vector<std::string> ct_next;
   auto* trace = app.add_subcommand(
-      "trace", "Trace a flow through an OpenFlow pipeline dump (offline ofproto/trace)");
-  trace->add_option("--flows", flows, "ovs-ofctl dump-flows output")->required()->check(CLI::ExistingFile);
+      "trace",
+      "Trace a flow through the running switch, or with --flows through an OpenFlow pipeline "
+      "dump (offline ofproto/trace)");
+  trace->add_option("--flows", flows, "ovs-ofctl dump-flows output (offline trace)")
+      ->check(CLI::ExistingFile);
   trace->add_option("--groups", groups, "ovs-ofctl dump-groups output")->check(CLI::ExistingFile);
   trace->add_option("--meters", meters, "ovs-ofctl dump-meters output")->check(CLI::ExistingFile);
   trace->add_option("--tlv-map", tlv, "ovs-ofctl dump-tlv-map output")->check(CLI::ExistingFile);
@@ -119,8 +159,36 @@ int main(int argc, char** argv) {
   trace->add_option("flow", flow, "the flow, in ovs-ofctl match syntax")->required();
 
   CLI11_PARSE(app, argc, argv);
-  if (trace->parsed())
+  const std::string sock = socket_path(target, run_dir);
+  if (call_cmd->parsed()) return call(sock, method, call_args);
+  if (version_cmd->parsed()) {
+    std::printf("dpuflowctl %s\n", DPUFLOW_VERSION);
+    return call(sock, "version", {});
+  }
+  if (flows_cmd->parsed()) return call(sock, "bridge/dump-flows", {flows_bridge});
+  if (show_cmd->parsed()) {
+    for (const char* c : {"ofproto/list", "dpif/show", "memory/show"}) {
+      if (int rc = call(sock, c, {}); rc != 0) return rc;
+    }
+    return 0;
+  }
+  if (trace->parsed()) {
+    if (flows.empty()) {
+      if (!groups.empty() || !meters.empty() || !tlv.empty() || !dp_ports.empty() ||
+          !packet.empty()) {
+        std::fprintf(stderr, "dpuflowctl: --groups/--meters/--tlv-map/--dp-ports/--packet "
+                             "need --flows (an offline trace)\n");
+        return 1;
+      }
+      std::vector<std::string> args = {bridge, flow};
+      for (const auto& c : ct_next) {
+        args.push_back("--ct-next");
+        args.push_back(c);
+      }
+      return call(sock, "ofproto/trace", args);
+    }
     return run_trace(flows, groups, meters, tlv, dp_ports, ofports, underlay, bridge, ct_next,
                      packet, flow);
+  }
   return 0;
 }

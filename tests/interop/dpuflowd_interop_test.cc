@@ -490,3 +490,34 @@ TEST_F(DpuflowdAppctl, OfprotoTraceEqualsTheOfflineTrace) {
 
 }  // namespace
 }  // namespace dpuflow::control
+
+namespace dpuflow::control {
+namespace {
+
+// dpuflowctl is the friendly client of the same control socket.
+TEST_F(DpuflowdAppctl, DpuflowctlTalksToTheRunningDaemon) {
+  Dpuflowd d;
+  ASSERT_EQ(d.ofctl("OpenFlow15", "add-flow br-int 'table=0,priority=10,in_port=1,actions=output:2'").rc, 0);
+  const std::string ctl = std::string(DPUFLOWCTL) + " --run-dir " + d.dir() + " ";
+  Cmd version = sh(ctl + "version");
+  EXPECT_EQ(version.rc, 0);
+  EXPECT_EQ(version.out, std::string("dpuflowctl ") + DPUFLOW_VERSION + "\ndpuflowd (dpuflow) " +
+                             DPUFLOW_VERSION + "\n");
+  Cmd flows = sh(ctl + "flows");
+  EXPECT_EQ(flows.rc, 0);
+  EXPECT_NE(flows.out.find("priority=10,in_port=1,actions=output:2"), std::string::npos) << flows.out;
+  // The live trace is ofproto/trace's.
+  Cmd live = sh(ctl + "trace 'in_port=1,tcp'");
+  Cmd appctl = d.appctl("ofproto/trace br-int 'in_port=1,tcp'");
+  EXPECT_EQ(live.rc, 0);
+  EXPECT_EQ(live.out, appctl.out);
+  Cmd bad = sh(ctl + "call no/such-command");
+  EXPECT_EQ(bad.rc, 2);
+  EXPECT_NE(bad.out.find("is not a valid command"), std::string::npos);
+  Cmd gone = sh(std::string(DPUFLOWCTL) + " --run-dir /nonexistent version");
+  EXPECT_EQ(gone.rc, 1);
+  EXPECT_NE(gone.out.find("is dpuflowd running?"), std::string::npos) << gone.out;
+}
+
+}  // namespace
+}  // namespace dpuflow::control
