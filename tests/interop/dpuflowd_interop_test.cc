@@ -250,6 +250,13 @@ TEST_P(DpuflowdOfctl, AddFlowsOfEveryScenarioDumpsTheSameFlows) {
     } else {
       EXPECT_EQ(got_groups.size(), want_groups.size()) << name;
     }
+    // Meters too (a 1.3+ feature).
+    Cmd mt = d.ofctl(aux(version), "dump-meters br-int");
+    ASSERT_EQ(mt.rc, 0) << mt.out;
+    const auto want_meters = lines_of(read_file(scenario(name) + "/meters.txt"));
+    const auto got_meters = lines_of(mt.out);
+    ASSERT_EQ(got_meters.size(), want_meters.size()) << mt.out;
+    for (size_t i = 1; i < got_meters.size(); ++i) EXPECT_EQ(got_meters[i], want_meters[i]) << name;
     Cmd t = d.ofctl(aux(version), "dump-tlv-map br-int");
     ASSERT_EQ(t.rc, 0) << t.out;
     const auto want_tlv = lines_of(read_file(scenario(name) + "/tlv-map.txt"));
