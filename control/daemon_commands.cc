@@ -46,7 +46,7 @@ void Daemon::register_commands() {
     const auto& s = of_server_->counters();
     std::string out = "Event coverage (totals since start):\n";
     auto line = [&](const char* name, uint64_t v) {
-      out += fmt::format("{:<26} total: {}\n", name, v);
+      out += fmt::format("{:<30} total: {}\n", name, v);
     };
     line("ofconn_accepted", s.accepted);
     line("ofconn_closed", s.closed);

@@ -8,6 +8,7 @@
 #include "control/openflow/ofp_group.h"
 #include "control/openflow/ofp_meter.h"
 #include "control/openflow/ofp_msg.h"
+#include "control/openflow/ofp_packet.h"
 #include "control/openflow/ofp_tlv.h"
 
 namespace dpuflow::control {
@@ -156,8 +157,7 @@ bool OfSwitch::handle(OfSession& s, std::span<const uint8_t> msg,
       return true;
     }
     case kOfptPacketOut:
-      // Accepted; executing it needs the datapath (a later issue).
-      ++counters_.packet_outs_unexecuted;
+      packet_out(s, msg, out);
       return true;
     case kOfptMultipartRequest:
       multipart(s, msg, out);
@@ -389,7 +389,7 @@ void OfSwitch::handle10(OfSession& s, std::span<const uint8_t> msg,
       s.miss_send_len = rd16(&msg[10]);
       return;
     case kOfptPacketOut:
-      ++counters_.packet_outs_unexecuted;
+      packet_out(s, msg, out);
       return;
     case kOfptFlowMod: {
       WireError we;
@@ -537,6 +537,18 @@ void OfSwitch::stats10(OfSession& s, std::span<const uint8_t> msg,
   error(s, OfpError::kBadMultipart, msg, out);
 }
 
+void OfSwitch::packet_out(OfSession& s, std::span<const uint8_t> msg,
+                          std::vector<std::vector<uint8_t>>& out) {
+  WireError we;
+  const TlvMap& tlv = staged_ ? staged_->tlv_map() : versions_.load()->tlv_map();
+  if (!decode_packet_out(msg, tlv, &we)) {
+    error(s, we.code, msg, out);
+    return;
+  }
+  // Valid; executing it needs the datapath and its ports (a later issue).
+  ++counters_.packet_outs_unexecuted;
+}
+
 void OfSwitch::experimenter(OfSession& s, std::span<const uint8_t> msg,
                             std::vector<std::vector<uint8_t>>& out) {
   if (msg.size() < 16) {
@@ -593,9 +605,14 @@ void OfSwitch::experimenter(OfSession& s, std::span<const uint8_t> msg,
     case kNxtCtFlush:
       // No connection tracker runs yet (a later issue): nothing to flush.
       return;
-    case kNxtResume:
-      error(s, OfpError::kResumeNotSupported, msg, out);
+    case kNxtResume: {
+      // This switch has sent no continuation yet (packet-ins need the
+      // datapath), so every resume names one it does not know.
+      WireError we;
+      const auto r = decode_resume(msg, versions_.load()->tlv_map(), &we);
+      error(s, r ? OfpError::kResumeStale : we.code, msg, out);
       return;
+    }
     default:
       break;
   }

@@ -111,6 +111,8 @@ class OfSwitch {
   PortDesc local_port() const;
   void multipart(OfSession& s, std::span<const uint8_t> msg,
                  std::vector<std::vector<uint8_t>>& out);
+  void packet_out(OfSession& s, std::span<const uint8_t> msg,
+                  std::vector<std::vector<uint8_t>>& out);
   void experimenter(OfSession& s, std::span<const uint8_t> msg,
                     std::vector<std::vector<uint8_t>>& out);
   void bundle_control(OfSession& s, std::span<const uint8_t> msg,

@@ -424,6 +424,22 @@ TEST_P(DpuflowdOfctl, RefusedFlowGetsOvsErrorAndTheSwitchGoesOn) {
   EXPECT_EQ(flow_lines(d.ofctl(version, "dump-flows --no-stats br-int").out).size(), 1u);
 }
 
+// ovs-ofctl packet-out is accepted (executing it needs ports: a later
+// milestone) and counted; a bad one gets OVS's error.
+TEST_P(DpuflowdOfctl, PacketOutIsAcceptedAndCounted) {
+  const std::string version = GetParam();
+  Dpuflowd d;
+  const std::string arp =
+      "ffffffffffff000000000101080600010800060400010000000001010a00010b0000000000000a000101";
+  Cmd ok = d.ofctl(version, "packet-out br-int 'in_port=CONTROLLER packet=" + arp +
+                                " actions=set_field:0x1->reg14,resubmit(,8)'");
+  EXPECT_EQ(ok.rc, 0) << ok.out;
+  Cmd cov = d.appctl("coverage/show");
+  EXPECT_TRUE(std::regex_search(cov.out, std::regex(R"(\nofproto_packet_out_unexecuted +total: 1\n)")))
+      << cov.out;
+  EXPECT_TRUE(std::regex_search(cov.out, std::regex(R"(\nofproto_error_sent +total: 0\n)"))) << cov.out;
+}
+
 INSTANTIATE_TEST_SUITE_P(Versions, DpuflowdOfctl,
                          ::testing::Values(std::string("OpenFlow10"), std::string("OpenFlow13"),
                                            std::string("OpenFlow15")));
