@@ -38,7 +38,8 @@ enum class OfpError : uint8_t {
   kMeterExists, kInvalidMeter, kUnknownMeter, kMeterBadCommand, kMeterBadFlags, kMeterBadRate,
   kMeterBadBand, kOutOfMeters,
   // OFPTFFC_*, OFPBPC_*
-  kTableFeaturesBadTable, kBadPropertyType, kBadPropertyLen,
+  kTableFeaturesBadTable, kBadPropertyType, kBadPropertyLen, kBadPropertyValue,
+  kBadPropertyExperimenter, kBadPropertyExpType, kWatchUnsupported, kBadWatch,
   // OFPBFC_*
   kBundleUnknown, kBundleBadId, kBundleExist, kBundleClosed, kBundleBadType, kBundleBadFlags,
   kBundleMsgBadLen, kBundleMsgBadXid, kBundleMsgUnsup, kBundleMsgFailed, kBundleBadVersion,

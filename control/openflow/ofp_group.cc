@@ -95,8 +95,8 @@ bool pull_prop(std::span<const uint8_t> in, size_t base, Prop* p, const Fail& fa
     p->experimenter = rd32(&in[4]);
     p->exp_type = rd32(&in[8]);
     if (p->experimenter == 0) {
-      return fail.set(OfpError::kBadPropertyType, base,
-                      "experimenter property with experimenter 0 (OVS: OFPBPC_BAD_EXPERIMENTER)");
+      return fail.set(OfpError::kBadPropertyExperimenter, base,
+                      "experimenter property with experimenter 0");
     }
     hdr = 12;
   }
@@ -190,12 +190,12 @@ bool decode_selection_method(const Prop& p, size_t base, uint8_t type, uint16_t 
                              GroupSpec* g, const Fail& fail) {
   if (type > 3) return fail.set(OfpError::kGroupBadType, base, fmt::format("group type {}", type));
   if (type != static_cast<uint8_t>(GroupType::kSelect)) {
-    return fail.set(OfpError::kBadPropertyType, base,
-                    "selection method is only allowed for select groups (OVS: OFPBPC_BAD_VALUE)");
+    return fail.set(OfpError::kBadPropertyValue, base,
+                    "selection method is only allowed for select groups");
   }
   if (command == kGcDelete || command == kGcInsertBucket || command == kGcRemoveBucket) {
-    return fail.set(OfpError::kBadPropertyType, base,
-                    "selection method is only allowed with add and modify (OVS: OFPBPC_BAD_VALUE)");
+    return fail.set(OfpError::kBadPropertyValue, base,
+                    "selection method is only allowed with add and modify");
   }
   if (command != kGcAdd && command != kGcModify && command != kGcAddOrMod) {
     return fail.set(OfpError::kGroupBadCommand, base, fmt::format("group command {}", command));
@@ -208,21 +208,21 @@ bool decode_selection_method(const Prop& p, size_t base, uint8_t type, uint16_t 
   const char* name = reinterpret_cast<const char*>(&p.payload[4]);
   const size_t name_len = strnlen(name, kSelectionMethodLen);
   if (name_len == kSelectionMethodLen) {
-    return fail.set(OfpError::kBadPropertyType, base + 16,
-                    "selection method is not NUL-terminated (OVS: OFPBPC_BAD_VALUE)");
+    return fail.set(OfpError::kBadPropertyValue, base + 16,
+                    "selection method is not NUL-terminated");
   }
   std::string method(name, name_len);
   if (method != "hash" && method != "dp_hash") {
-    return fail.set(OfpError::kBadPropertyType, base + 16,
-                    fmt::format("selection method '{}' is not supported (OVS: OFPBPC_BAD_VALUE)",
+    return fail.set(OfpError::kBadPropertyValue, base + 16,
+                    fmt::format("selection method '{}' is not supported",
                                 method));
   }
   g->selection_method = std::move(method);
   g->selection_method_param = rd64(&p.payload[20]);
   const auto fields = p.payload.subspan(kSelectionPropLen - 12);
   if (!fields.empty() && g->selection_method != "hash") {
-    return fail.set(OfpError::kBadPropertyType, base + kSelectionPropLen,
-                    fmt::format("selection method {} takes no fields (OVS: OFPBPC_BAD_VALUE)",
+    return fail.set(OfpError::kBadPropertyValue, base + kSelectionPropLen,
+                    fmt::format("selection method {} takes no fields",
                                 g->selection_method));
   }
   return decode_fields(fields, base + kSelectionPropLen, &g->fields, fail);
@@ -339,8 +339,8 @@ bool decode_buckets11(std::span<const uint8_t> in, size_t base, uint8_t version,
     const uint32_t wp = rd32(p + 4);
     auto port = port_from_ofp11(wp);
     if (!port) {
-      return fail.set(OfpError::kBadBucket, base + off + 4,
-                      fmt::format("watch_port {:#x} (OVS: OFPGMFC_BAD_WATCH)", wp));
+      return fail.set(OfpError::kBadWatch, base + off + 4,
+                      fmt::format("watch_port {:#x}", wp));
     }
     b.watch_port = *port == kOfppNone ? kPortAny32 : *port;
     b.watch_group = rd32(p + 8);
@@ -408,19 +408,20 @@ bool decode_buckets15(std::span<const uint8_t> in, size_t base, uint8_t version,
           (pr.type == kBpWatchPort ? watch_port : b.watch_group) = rd32(pr.payload.data());
           break;
         default:
-          return fail.set(OfpError::kBadPropertyType, at,
+          return fail.set(pr.type == kPropExperimenter ? OfpError::kBadPropertyExpType
+                                                       : OfpError::kBadPropertyType,
+                          at,
                           pr.type == kPropExperimenter
-                              ? fmt::format("unknown bucket property {:#x}/{} (OVS: "
-                                            "OFPBPC_BAD_EXP_TYPE)",
-                                            pr.experimenter, pr.exp_type)
+                              ? fmt::format("unknown bucket property {:#x}/{}", pr.experimenter,
+                                            pr.exp_type)
                               : fmt::format("unknown bucket property {}", pr.type));
       }
       poff += pr.padded;
     }
     auto port = port_from_ofp11(watch_port);
     if (!port) {
-      return fail.set(OfpError::kBadBucket, base + off,
-                      fmt::format("watch_port {:#x} (OVS: OFPGMFC_BAD_WATCH)", watch_port));
+      return fail.set(OfpError::kBadWatch, base + off,
+                      fmt::format("watch_port {:#x}", watch_port));
     }
     b.watch_port = *port == kOfppNone ? kPortAny32 : *port;
     b.bucket_id = rd32(p + 4);
@@ -477,9 +478,8 @@ bool check_group_mod(uint16_t command, uint8_t type, const std::vector<Bucket>& 
     }
     const auto t = static_cast<GroupType>(type);
     if ((t == GroupType::kAll || t == GroupType::kIndirect) && has_liveness(b)) {
-      return fail.set(OfpError::kInvalidGroup, 8,
-                      fmt::format("bucket {} watches a port or group in an all/indirect group "
-                                  "(OVS: OFPGMFC_WATCH_UNSUPPORTED)",
+      return fail.set(OfpError::kWatchUnsupported, 8,
+                      fmt::format("bucket {} watches a port or group in an all/indirect group",
                                   b.bucket_id));
     }
     if (t == GroupType::kFastFailover && !has_liveness(b)) {
@@ -556,10 +556,12 @@ std::optional<GroupMod> decode_group_mod(std::span<const uint8_t> msg, const Tlv
                        (pr.experimenter == kNtrVendor || pr.experimenter == kNtrCompatVendor) &&
                        pr.exp_type == kNtrSelectionMethod;
       if (!ntr) {
-        return fail(OfpError::kBadPropertyType, off,
+        return fail(pr.type == kPropExperimenter ? OfpError::kBadPropertyExpType
+                                                 : OfpError::kBadPropertyType,
+                    off,
                     pr.type == kPropExperimenter
-                        ? fmt::format("unknown group property {:#x}/{} (OVS: OFPBPC_BAD_EXP_TYPE)",
-                                      pr.experimenter, pr.exp_type)
+                        ? fmt::format("unknown group property {:#x}/{}", pr.experimenter,
+                                      pr.exp_type)
                         : fmt::format("unknown group property {}", pr.type));
       }
       if (!decode_selection_method(pr, off, type, command, &gm.group, fail)) return std::nullopt;

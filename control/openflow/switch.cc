@@ -45,6 +45,8 @@ OfpError to_ofp_error(OfpErr e) {
     case OfpErr::kGroupExists: return OfpError::kGroupExists;
     case OfpErr::kInvalidGroup: return OfpError::kInvalidGroup;
     case OfpErr::kUnknownGroup: return OfpError::kUnknownGroup;
+    case OfpErr::kUnknownBucket: return OfpError::kUnknownBucket;
+    case OfpErr::kBucketExists: return OfpError::kBucketExists;
     case OfpErr::kMeterExists: return OfpError::kMeterExists;
     case OfpErr::kInvalidMeter: return OfpError::kInvalidMeter;
     case OfpErr::kUnknownMeter: return OfpError::kUnknownMeter;

@@ -91,6 +91,10 @@ const char* ofp_err_name(OfpErr e) {
       return "OFPGMFC_INVALID_GROUP";
     case OfpErr::kUnknownGroup:
       return "OFPGMFC_UNKNOWN_GROUP";
+    case OfpErr::kUnknownBucket:
+      return "OFPGMFC_UNKNOWN_BUCKET";
+    case OfpErr::kBucketExists:
+      return "OFPGMFC_BUCKET_EXISTS";
     case OfpErr::kMeterExists:
       return "OFPMMFC_METER_EXISTS";
     case OfpErr::kInvalidMeter:
@@ -402,9 +406,6 @@ PipelineStatus Pipeline::apply(const GroupMod& gm, FlowModResult* result) {
       if (it == groups_.end()) {
         return error(OfpErr::kUnknownGroup, fmt::format("group {} does not exist", id));
       }
-      // OfpErr has no OFPGMFC_UNKNOWN_BUCKET / OFPGMFC_BUCKET_EXISTS yet (the
-      // wire layer maps OfpErr exhaustively); INVALID_GROUP names the group
-      // and the message names the real cause.
       auto g = std::make_shared<GroupSpec>(*it->second);
       auto find = [&](uint32_t bucket_id) {
         return std::find_if(g->buckets.begin(), g->buckets.end(),
@@ -423,8 +424,8 @@ PipelineStatus Pipeline::apply(const GroupMod& gm, FlowModResult* result) {
         } else {
           auto b = find(at);
           if (b == g->buckets.end()) {
-            return error(OfpErr::kInvalidGroup,
-                         fmt::format("OFPGMFC_UNKNOWN_BUCKET: group {} has no bucket {}", id, at));
+            return error(OfpErr::kUnknownBucket,
+                         fmt::format("group {} has no bucket {}", id, at));
           }
           g->buckets.erase(b);
         }
@@ -435,16 +436,15 @@ PipelineStatus Pipeline::apply(const GroupMod& gm, FlowModResult* result) {
         } else if (at <= kBucketMax) {
           pos = find(at);
           if (pos == g->buckets.end()) {
-            return error(OfpErr::kInvalidGroup,
-                         fmt::format("OFPGMFC_UNKNOWN_BUCKET: group {} has no bucket {}", id, at));
+            return error(OfpErr::kUnknownBucket,
+                         fmt::format("group {} has no bucket {}", id, at));
           }
           ++pos;
         }
         for (const Bucket& nb : gm.group.buckets) {
           if (find(nb.bucket_id) != g->buckets.end()) {
-            return error(OfpErr::kInvalidGroup,
-                         fmt::format("OFPGMFC_BUCKET_EXISTS: group {} already has bucket {}", id,
-                                     nb.bucket_id));
+            return error(OfpErr::kBucketExists,
+                         fmt::format("group {} already has bucket {}", id, nb.bucket_id));
           }
         }
         g->buckets.insert(pos, gm.group.buckets.begin(), gm.group.buckets.end());

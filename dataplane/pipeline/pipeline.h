@@ -69,6 +69,8 @@ enum class OfpErr : uint8_t {
   kGroupExists,       // OFPGMFC_GROUP_EXISTS
   kInvalidGroup,      // OFPGMFC_INVALID_GROUP
   kUnknownGroup,      // OFPGMFC_UNKNOWN_GROUP
+  kUnknownBucket,     // OFPGMFC_UNKNOWN_BUCKET
+  kBucketExists,      // OFPGMFC_BUCKET_EXISTS
   kMeterExists,       // OFPMMFC_METER_EXISTS
   kInvalidMeter,      // OFPMMFC_INVALID_METER
   kUnknownMeter,      // OFPMMFC_UNKNOWN_METER

@@ -276,16 +276,16 @@ TEST(GroupModDecode, SelectionMethodProperty) {
   EXPECT_EQ(format_group_line(gm->group, TlvMap()),
             " group_id=1,type=select,selection_method=hash,fields(ip_src,tcp_dst),"
             "bucket=bucket_id:0,actions=output:1");
-  // Unknown method name (OVS: OFPBPC_BAD_VALUE).
-  EXPECT_GROUP_ERROR(with_method(1, "random", {}), OfpError::kBadPropertyType);
+  // Unknown method name.
+  EXPECT_GROUP_ERROR(with_method(1, "random", {}), OfpError::kBadPropertyValue);
   // A method name that fills all 16 bytes is not NUL-terminated.
-  EXPECT_GROUP_ERROR(with_method(1, "dp_hashdp_hashdp", {}), OfpError::kBadPropertyType);
+  EXPECT_GROUP_ERROR(with_method(1, "dp_hashdp_hashdp", {}), OfpError::kBadPropertyValue);
   // dp_hash takes no fields.
-  EXPECT_GROUP_ERROR(with_method(1, "dp_hash", fields), OfpError::kBadPropertyType);
+  EXPECT_GROUP_ERROR(with_method(1, "dp_hash", fields), OfpError::kBadPropertyValue);
   // Only select groups have one.
-  EXPECT_GROUP_ERROR(with_method(0, "hash", {}), OfpError::kBadPropertyType);
+  EXPECT_GROUP_ERROR(with_method(0, "hash", {}), OfpError::kBadPropertyValue);
   // Only add/modify carry one.
-  EXPECT_GROUP_ERROR(with_method(1, "hash", {}, 2), OfpError::kBadPropertyType);
+  EXPECT_GROUP_ERROR(with_method(1, "hash", {}, 2), OfpError::kBadPropertyValue);
   // A hash field with a partial mask, an unknown one, a duplicate.
   EXPECT_GROUP_ERROR(with_method(1, "hash", {0x80, 0x00, 0x16, 0x04, 0xff, 0xff, 0xff, 0}),
                      OfpError::kMatchBadMask);
@@ -299,7 +299,7 @@ TEST(GroupModDecode, SelectionMethodProperty) {
     Msg m = g15(0, 1, 32);
     bucket15(m, 0, 1);
     m.u16(0xffff).u16(16).u32(0x2320).u32(1).zeros(4);
-    EXPECT_GROUP_ERROR(m.done(), OfpError::kBadPropertyType);
+    EXPECT_GROUP_ERROR(m.done(), OfpError::kBadPropertyExpType);
   }
 }
 
@@ -320,10 +320,10 @@ TEST(GroupModDecode, Of13Malformed) {
   EXPECT_GROUP_ERROR(g13(2, 0).u16(32).u16(0).u32(0xffffffff).u32(0xffffffff).zeros(4)
                          .bytes(kOutput1).done(),
                      OfpError::kInvalidGroup);
-  // A watch port with no 16-bit form (OVS: OFPGMFC_BAD_WATCH).
+  // A watch port with no 16-bit form.
   EXPECT_GROUP_ERROR(g13(0, 3).u16(32).u16(0).u32(0x10000).u32(0xffffffff).zeros(4)
                          .bytes(kOutput1).done(),
-                     OfpError::kBadBucket);
+                     OfpError::kBadWatch);
   EXPECT_GROUP_ERROR(g13(0, 9).done(), OfpError::kGroupBadType);
   EXPECT_GROUP_ERROR(g13(4, 0).done(), OfpError::kGroupBadCommand);
 }
