@@ -166,6 +166,26 @@ void encode_table_stats_entry(uint8_t table_id, uint32_t active, uint64_t lookup
   o.u64(matched);
 }
 
+void encode_group_stats_entry(uint32_t group_id, uint32_t ref_count, size_t n_buckets,
+                              uint32_t duration_sec, std::vector<uint8_t>& out) {
+  Out o{out};
+  const size_t s = out.size();
+  o.u16(0);
+  o.zeros(2);
+  o.u32(group_id);
+  o.u32(ref_count);
+  o.zeros(4);
+  o.u64(0);  // packet_count
+  o.u64(0);  // byte_count
+  o.u32(duration_sec);
+  o.u32(0);
+  for (size_t i = 0; i < n_buckets; ++i) {
+    o.u64(0);
+    o.u64(0);
+  }
+  o.patch_len(s, s);
+}
+
 void encode_port_stats_entry(const PortStats& s, uint8_t version, std::vector<uint8_t>& out) {
   Out o{out};
   if (version >= kOfp15) {

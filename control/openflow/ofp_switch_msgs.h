@@ -77,6 +77,11 @@ void encode_table_features_entry(uint8_t table_id, uint8_t version, uint32_t max
 void encode_table_stats_entry(uint8_t table_id, uint32_t active, uint64_t lookups,
                               uint64_t matched, std::vector<uint8_t>& out);
 
+// One GROUP statistics entry (1.3+): counters are zero until a datapath
+// counts (every bucket has its pair).
+void encode_group_stats_entry(uint32_t group_id, uint32_t ref_count, size_t n_buckets,
+                              uint32_t duration_sec, std::vector<uint8_t>& out);
+
 struct PortStats {
   uint16_t port_no = 0;
   uint64_t rx_packets = 0, tx_packets = 0, rx_bytes = 0, tx_bytes = 0;

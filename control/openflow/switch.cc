@@ -312,6 +312,19 @@ void OfSwitch::multipart(OfSession& s, std::span<const uint8_t> msg,
       reply();
       return;
     }
+    case kMpGroup: {
+      const uint32_t id = body.size() >= 4 ? rd32(&body[0]) : kGroupAll;
+      for (const GroupSpec* g : p->groups()) {
+        if (id != kGroupAll && g->group_id != id) continue;
+        // ref_count: the flows whose actions name the group.
+        const auto refs = p->select_rules(kTableAll, Match{}, 0, 0, kOfppNone, g->group_id).size();
+        entries.emplace_back();
+        encode_group_stats_entry(g->group_id, static_cast<uint32_t>(refs), g->buckets.size(), 0,
+                                 entries.back());
+      }
+      reply();
+      return;
+    }
     case kMpGroupFeatures:
       entries.emplace_back();
       encode_group_features_reply(s.version, entries.back());

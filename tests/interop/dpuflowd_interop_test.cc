@@ -424,6 +424,33 @@ TEST_P(DpuflowdOfctl, RefusedFlowGetsOvsErrorAndTheSwitchGoesOn) {
   EXPECT_EQ(flow_lines(d.ofctl(version, "dump-flows --no-stats br-int").out).size(), 1u);
 }
 
+// The statistics and description commands an operator runs.
+TEST_P(DpuflowdOfctl, StatsAndDescriptionCommands) {
+  const std::string version = GetParam();
+  Dpuflowd d;
+  ASSERT_EQ(d.ofctl(aux(version), "add-group br-int 'group_id=7,type=select,bucket=output:1,bucket=output:2'").rc, 0);
+  ASSERT_EQ(d.ofctl(aux(version), "add-flow br-int 'actions=group:7'").rc, 0);
+  Cmd desc = d.ofctl(version, "dump-desc br-int");
+  EXPECT_EQ(desc.rc, 0);
+  EXPECT_NE(desc.out.find("Manufacturer: dpuflow"), std::string::npos) << desc.out;
+  Cmd ports = d.ofctl(version, "dump-ports br-int");
+  EXPECT_EQ(ports.rc, 0);
+  EXPECT_NE(ports.out.find("port LOCAL: rx pkts=0"), std::string::npos) << ports.out;
+  Cmd agg = d.ofctl(version, "dump-aggregate br-int");
+  EXPECT_EQ(agg.rc, 0);
+  EXPECT_NE(agg.out.find("flow_count=1"), std::string::npos) << agg.out;
+  if (version == "OpenFlow10") return;  // groups and meters need 1.1+/1.3+
+  Cmd gs = d.ofctl(version, "dump-group-stats br-int");
+  EXPECT_EQ(gs.rc, 0);
+  EXPECT_NE(gs.out.find("group_id=7,duration=0s,ref_count=1,packet_count=0,byte_count=0,"
+                        "bucket0:packet_count=0,byte_count=0,bucket1:packet_count=0,byte_count=0"),
+            std::string::npos)
+      << gs.out;
+  Cmd mf = d.ofctl(version, "meter-features br-int");
+  EXPECT_EQ(mf.rc, 0);
+  EXPECT_NE(mf.out.find("band_types: drop dscp_remark"), std::string::npos) << mf.out;
+}
+
 // ovs-ofctl packet-out is accepted (executing it needs ports: a later
 // milestone) and counted; a bad one gets OVS's error.
 TEST_P(DpuflowdOfctl, PacketOutIsAcceptedAndCounted) {
