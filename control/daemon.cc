@@ -44,6 +44,18 @@ Daemon::Daemon(DaemonOptions opts) : opts_(std::move(opts)) {
   if (opts_.unixctl.empty()) opts_.unixctl = opts_.run_dir + "/dpuflowd.ctl";
   if (opts_.pidfile.empty()) opts_.pidfile = opts_.run_dir + "/dpuflowd.pid";
   switch_ = std::make_unique<OfSwitch>(opts_.bridge, datapath_id_for(opts_.bridge), versions_);
+  switch_->set_log(log_sink(vlog_, "ofproto"));
+}
+
+OfLogSink log_sink(Vlog& vlog, std::string_view module) {
+  const size_t m = vlog.module_index(module);
+  return [&vlog, m](OfLogLevel level, std::string_view text) {
+    vlog.log(m,
+             level == OfLogLevel::kWarn   ? VlogLevel::kWarn
+             : level == OfLogLevel::kInfo ? VlogLevel::kInfo
+                                          : VlogLevel::kDbg,
+             text);
+  };
 }
 
 Daemon::~Daemon() { stop(); }
@@ -57,6 +69,7 @@ std::optional<std::string> Daemon::start() {
   pidfile_.emplace(std::move(std::get<Pidfile>(pf)));
 
   of_server_ = std::make_unique<OfServer>(opts_.run_dir + "/" + opts_.bridge + ".mgmt", *switch_);
+  of_server_->set_log(log_sink(vlog_, "ofconn"));
   if (auto e = of_server_->start()) {
     stop();
     return "OpenFlow socket " + *e;

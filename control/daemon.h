@@ -29,6 +29,7 @@
 #include "control/unixctl/commands.h"
 #include "control/unixctl/pidfile.h"
 #include "control/unixctl/server.h"
+#include "control/vlog.h"
 #include "dataplane/pipeline/pipeline.h"
 
 namespace dpuflow::control {
@@ -54,6 +55,7 @@ class Daemon {
   void request_exit() { exit_.store(true); }
 
   OfSwitch& of_switch() { return *switch_; }
+  Vlog& vlog() { return vlog_; }
 
  private:
   void register_commands();
@@ -67,9 +69,13 @@ class Daemon {
   std::unique_ptr<UnixctlServer> unixctl_;
   std::optional<Pidfile> pidfile_;
   std::string pid_ctl_link_;
+  Vlog vlog_{{"dpuflowd", "ofproto", "ofconn", "unixctl"}};
   std::atomic<bool> exit_{false};
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
+
+// An OfLogSink writing to `module` of `vlog`.
+OfLogSink log_sink(Vlog& vlog, std::string_view module);
 
 // Exit on SIGTERM/SIGINT: installs handlers that ask `d` to exit.
 void exit_on_signals(Daemon& d);

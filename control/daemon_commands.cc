@@ -123,20 +123,13 @@ void Daemon::register_commands() {
     PortTable ports;  // no datapath ports yet
     return CommandResult::success(run_trace(*p, ports, *key, opts).text);
   }));
-  must(commands_.add("vlog/list", "", 0, 0, [](std::span<const std::string>) {
-    // dpuflowd logs to the console (stderr, captured by systemd) at INFO.
-    return CommandResult::success(
-        "                 console    syslog    file\n"
-        "                 -------    ------    ------\n"
-        "dpuflowd           INFO       OFF       OFF\n");
+  must(commands_.add("vlog/list", "", 0, 0, [this](std::span<const std::string>) {
+    return CommandResult::success(vlog_.list());
   }));
   must(commands_.add("vlog/set", "{spec | PATTERN:destination:pattern}", 0, 100,
-                     [](std::span<const std::string> args) {
+                     [this](std::span<const std::string> args) {
     for (const std::string& a : args) {
-      if (a != "ANY:console:info" && a != "console:info" && a != "info") {
-        return CommandResult::failure(
-            fmt::format("{}: dpuflowd's log levels are fixed (console INFO) in this version", a));
-      }
+      if (auto err = vlog_.set(a)) return CommandResult::failure(*err);
     }
     return CommandResult::success();
   }));

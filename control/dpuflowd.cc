@@ -24,8 +24,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   dpuflow::control::exit_on_signals(d);
-  fmt::print(stderr, "dpuflowd: bridge {} serving {}/{}.mgmt, control socket {}\n", opts.bridge,
-             opts.run_dir, opts.bridge,
-             opts.unixctl.empty() ? opts.run_dir + "/dpuflowd.ctl" : opts.unixctl);
+  d.vlog().log(d.vlog().module_index("dpuflowd"), dpuflow::control::VlogLevel::kInfo,
+               fmt::format("dpuflowd {} started: bridge {} on {}/{}.mgmt, control socket {}",
+                           DPUFLOW_VERSION, opts.bridge, opts.run_dir, opts.bridge,
+                           opts.unixctl.empty() ? opts.run_dir + "/dpuflowd.ctl" : opts.unixctl));
   return d.run();
 }

@@ -94,6 +94,7 @@ void OfServer::accept_all() {
     const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd < 0) return;
     ++counters_.accepted;
+    if (log_) log_(OfLogLevel::kDbg, fmt::format("{}: connection {} accepted", path_, fd));
     Conn& c = conns_[fd];
     // Both sides send HELLO at once (OpenFlow 1.3 section 7.5.1).
     c.tx.push_back(encode_hello(OfSwitch::kVersions, 0));
@@ -123,6 +124,11 @@ void OfServer::process(int fd, Conn& c) {
     const auto h = peek_header(std::span(c.rx).subspan(ofs));
     if (h->length < kOfpHeaderLen) {
       ++counters_.framing_errors;
+      if (log_) {
+        log_(OfLogLevel::kWarn, fmt::format("{}: connection {} sent a header of length {}; "
+                                            "closing it (the stream cannot be resynchronised)",
+                                            path_, fd, h->length));
+      }
       out.push_back(encode_error(c.session.version != 0 ? c.session.version : kOfp15,
                                  OfpError::kBadLen,
                                  std::span(c.rx).subspan(ofs, kOfpHeaderLen)));
@@ -162,6 +168,7 @@ void OfServer::flush_tx(int fd, Conn& c) {
 }
 
 void OfServer::close_conn(int fd) {
+  if (log_) log_(OfLogLevel::kDbg, fmt::format("{}: connection {} closed", path_, fd));
   ::close(fd);
   conns_.erase(fd);
   ++counters_.closed;

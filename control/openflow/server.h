@@ -55,6 +55,7 @@ class OfServer {
   // Once per poll round: publishes staged changes when no input is pending.
   void idle();
 
+  void set_log(OfLogSink sink) { log_ = std::move(sink); }
   const std::string& path() const { return path_; }
   size_t n_connections() const { return conns_.size(); }
   const OfServerCounters& counters() const { return counters_; }
@@ -80,6 +81,7 @@ class OfServer {
   std::map<int, Conn> conns_;
   bool input_this_round_ = false;
   OfServerCounters counters_;
+  OfLogSink log_;
 };
 
 }  // namespace dpuflow::control

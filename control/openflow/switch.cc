@@ -82,6 +82,11 @@ void OfSwitch::flush() {
 void OfSwitch::error(OfSession& s, OfpError e, std::span<const uint8_t> msg,
                      std::vector<std::vector<uint8_t>>& out) {
   ++counters_.errors_sent;
+  if (log_ && msg.size() >= kOfpHeaderLen) {
+    log_(OfLogLevel::kInfo,
+         fmt::format("sent {} for a message of type {} (xid {:#x}, {} bytes, OpenFlow {:#04x})",
+                     ofp_error_name(e), msg[1], rd32(&msg[4]), msg.size(), msg[0]));
+  }
   out.push_back(encode_error(s.version != 0 ? s.version : kOfp15, e, msg));
 }
 
@@ -689,6 +694,13 @@ void OfSwitch::bundle_control(OfSession& s, std::span<const uint8_t> msg,
           error(s, *e, m.raw, out);
           error(s, OfpError::kBundleMsgFailed, msg, out);
           ++counters_.bundles_failed;
+          if (log_) {
+            log_(OfLogLevel::kWarn,
+                 fmt::format("bundle {} not committed: message {} of {} failed with {}; nothing "
+                             "changed",
+                             c->bundle_id, &m - b.msgs.data() + 1, b.msgs.size(),
+                             ofp_error_name(*e)));
+          }
           return;
         }
       }

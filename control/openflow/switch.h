@@ -23,6 +23,8 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <string_view>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -75,6 +77,11 @@ struct OfSwitchCounters {
   uint64_t publications = 0;
 };
 
+// Where the switch reports what an operator may need to see (errors it
+// sent and why, failed bundles); the daemon routes it to its log.
+enum class OfLogLevel : uint8_t { kWarn, kInfo, kDbg };
+using OfLogSink = std::function<void(OfLogLevel, std::string_view)>;
+
 class OfSwitch {
  public:
   using Clock = std::chrono::steady_clock;
@@ -91,6 +98,7 @@ class OfSwitch {
               std::vector<std::vector<uint8_t>>& out);
   // Publishes staged changes, if any.
   void flush();
+  void set_log(OfLogSink sink) { log_ = std::move(sink); }
 
   const std::string& bridge() const { return bridge_; }
   const OfSwitchCounters& counters() const { return counters_; }
@@ -130,6 +138,7 @@ class OfSwitch {
   std::optional<dataplane::Pipeline> staged_;
   Clock::time_point start_ = Clock::now();
   OfSwitchCounters counters_;
+  OfLogSink log_;
 };
 
 // The OpenFlow error for a pipeline refusal.
