@@ -19,7 +19,6 @@ using wire::rd32;
 
 namespace {
 
-constexpr uint8_t kNumTablesReported = 254;  // OVS: 255 minus its hidden table
 constexpr uint32_t kMaxMeters = 200000;       // what METER_FEATURES reports (OVS: 200000)
 
 std::vector<uint8_t> hello_failed(uint8_t version, uint32_t xid, uint32_t theirs) {
@@ -125,7 +124,7 @@ bool OfSwitch::handle(OfSession& s, std::span<const uint8_t> msg,
       out.push_back(encode_echo_reply(msg));
       return true;
     case kOfptFeaturesRequest:
-      out.push_back(encode_features_reply(s.version, h->xid, datapath_id_, kNumTablesReported));
+      out.push_back(encode_features_reply(s.version, h->xid, datapath_id_, kTablesReported));
       return true;
     case kOfptGetConfigRequest:
       out.push_back(encode_get_config_reply(s.version, h->xid, s.config_flags, s.miss_send_len));
@@ -273,7 +272,7 @@ void OfSwitch::multipart(OfSession& s, std::span<const uint8_t> msg,
       return;
     }
     case kMpTable:
-      for (int t = 0; t < kNumTablesReported; ++t) {
+      for (int t = 0; t < kTablesReported; ++t) {
         entries.emplace_back();
         encode_table_stats_entry(static_cast<uint8_t>(t),
                                  static_cast<uint32_t>(p->table(static_cast<uint8_t>(t)).size()),
@@ -301,7 +300,7 @@ void OfSwitch::multipart(OfSession& s, std::span<const uint8_t> msg,
         error(s, OfpError::kTableFeaturesBadTable, msg, out);
         return;
       }
-      for (int t = 0; t < kNumTablesReported; ++t) {
+      for (int t = 0; t < kTablesReported; ++t) {
         entries.emplace_back();
         encode_table_features_entry(static_cast<uint8_t>(t), s.version, 1000000, entries.back());
       }
@@ -382,179 +381,6 @@ PortDesc OfSwitch::local_port() const {
   local.config = 1;  // OFPPC_PORT_DOWN: no datapath port behind it yet
   local.state = 1;   // OFPPS_LINK_DOWN
   return local;
-}
-
-void OfSwitch::handle10(OfSession& s, std::span<const uint8_t> msg,
-                        std::vector<std::vector<uint8_t>>& out) {
-  const uint32_t xid = rd32(&msg[4]);
-  switch (msg[1]) {
-    case kOfptHello:
-    case kOfptEchoReply:
-      return;
-    case kOfptEchoRequest:
-      out.push_back(encode_echo_reply(msg));
-      return;
-    case kOfptFeaturesRequest:
-      out.push_back(encode_features_reply10(xid, datapath_id_, kNumTablesReported, {local_port()}));
-      return;
-    case kOfptGetConfigRequest:
-      out.push_back(encode_get_config_reply(s.version, xid, s.config_flags, s.miss_send_len));
-      return;
-    case kOfptSetConfig:
-      if (msg.size() != 12) {
-        error(s, OfpError::kBadLen, msg, out);
-        return;
-      }
-      s.config_flags = rd16(&msg[8]);
-      s.miss_send_len = rd16(&msg[10]);
-      return;
-    case kOfptPacketOut:
-      packet_out(s, msg, out);
-      return;
-    case kOfptFlowMod: {
-      WireError we;
-      auto fm = decode_ofp10_flow_mod(msg, s.flow_mod_table_id, &we);
-      if (!fm) {
-        error(s, we.code, msg, out);
-        return;
-      }
-      BundledMsg m;
-      m.flow_mod = std::move(fm);
-      if (auto e = apply(staged(), m)) error(s, *e, msg, out);
-      return;
-    }
-    case kOfpt10StatsRequest:
-      stats10(s, msg, out);
-      return;
-    case kOfpt10BarrierRequest:
-      flush();
-      out.push_back(encode_empty(kOfp10, kOfpt10BarrierReply, xid));
-      return;
-    case kOfptExperimenter: {
-      if (msg.size() < 16 || rd32(&msg[8]) != wire::kNxVendor) break;
-      const uint32_t sub = rd32(&msg[12]);
-      if (sub == kNxtSetFlowFormat) {
-        const uint32_t f = msg.size() >= 20 ? rd32(&msg[16]) : 99;
-        if (f != kNxffOpenflow10 && f != kNxffNxm) {
-          error(s, OfpError::kEperm, msg, out);
-          return;
-        }
-        s.flow_format = f;
-        return;
-      }
-      if (sub == kNxtFlowModTableId) {
-        if (msg.size() < 17) {
-          error(s, OfpError::kBadLen, msg, out);
-          return;
-        }
-        s.flow_mod_table_id = msg[16] != 0;
-        return;
-      }
-      if (sub == kNxtFlowMod) {
-        WireError we;
-        const TlvMap& tlv = staged_ ? staged_->tlv_map() : versions_.load()->tlv_map();
-        auto fm = decode_nx_flow_mod(msg, s.flow_mod_table_id, tlv, &we);
-        if (!fm) {
-          error(s, we.code, msg, out);
-          return;
-        }
-        BundledMsg m;
-        m.flow_mod = std::move(fm);
-        if (auto e = apply(staged(), m)) error(s, *e, msg, out);
-        return;
-      }
-      experimenter(s, msg, out);
-      return;
-    }
-    default:
-      break;
-  }
-  error(s, OfpError::kBadType, msg, out);
-}
-
-void OfSwitch::stats10(OfSession& s, std::span<const uint8_t> msg,
-                       std::vector<std::vector<uint8_t>>& out) {
-  if (msg.size() < 12) {
-    error(s, OfpError::kBadLen, msg, out);
-    return;
-  }
-  flush();
-  const uint32_t xid = rd32(&msg[4]);
-  const uint16_t type = rd16(&msg[8]);
-  const auto p = versions_.load();
-  std::vector<std::vector<uint8_t>> entries;
-  auto reply = [&](std::optional<uint32_t> nx) {
-    for (auto& m : encode_stats_reply10(xid, type, nx, entries)) out.push_back(std::move(m));
-  };
-  switch (type) {
-    case kMpDesc:
-      entries.push_back(encode_desc_body("dpuflow", "dpuflow DPU dataplane", DPUFLOW_VERSION,
-                                         "None", "None"));
-      reply(std::nullopt);
-      return;
-    case kMpTable:
-      for (int t = 0; t < kNumTablesReported; ++t) {
-        entries.emplace_back();
-        encode_table_stats_entry10(static_cast<uint8_t>(t),
-                                   static_cast<uint32_t>(p->table(static_cast<uint8_t>(t)).size()),
-                                   1000000, entries.back());
-      }
-      reply(std::nullopt);
-      return;
-    case kMpPortStats: {
-      PortStats ps;
-      ps.port_no = kOfppLocal;
-      entries.emplace_back();
-      encode_port_stats_entry10(ps, entries.back());
-      reply(std::nullopt);
-      return;
-    }
-    case kMpPortDesc:  // OVS's OpenFlow 1.0 extension (OFPST10_PORT_DESC)
-      entries.emplace_back();
-      encode_phy_port10(local_port(), entries.back());
-      reply(std::nullopt);
-      return;
-    case kMpExperimenter: {
-      if (msg.size() < 24 || rd32(&msg[12]) != wire::kNxVendor) break;
-      const uint32_t sub = rd32(&msg[16]);
-      if (sub != kNxstFlow && sub != kNxstAggregate) break;
-      WireError we;
-      auto req = decode_nx_flow_stats_request(msg.subspan(24), p->tlv_map(), &we);
-      if (!req) {
-        error(s, we.code, msg, out);
-        return;
-      }
-      const auto rules = p->select_rules(req->table, req->match, req->cookie, req->cookie_mask,
-                                         req->out_port, kGroupAny);
-      if (sub == kNxstAggregate) {
-        uint64_t packets = 0, bytes = 0;
-        for (const auto& r : rules) {
-          packets += r->counters.n_packets.load(std::memory_order_relaxed);
-          bytes += r->counters.n_bytes.load(std::memory_order_relaxed);
-        }
-        entries.emplace_back();
-        wire::Out o{entries.back()};
-        o.u64(packets);
-        o.u64(bytes);
-        o.u32(static_cast<uint32_t>(rules.size()));
-        o.zeros(4);
-        reply(sub);
-        return;
-      }
-      const auto stats = flow_stats(rules);
-      for (size_t i = 0; i < rules.size(); ++i) {
-        entries.emplace_back();
-        encode_nx_flow_stats_entry(rules[i]->spec, stats[i], p->tlv_map(), entries.back());
-      }
-      reply(sub);
-      return;
-    }
-    default:
-      // OFPST_FLOW/AGGREGATE with an ofp10_match are not offered: ovs-ofctl
-      // switches to NXM (NXST_FLOW) when the switch has it.
-      break;
-  }
-  error(s, OfpError::kBadMultipart, msg, out);
 }
 
 void OfSwitch::packet_out(OfSession& s, std::span<const uint8_t> msg,

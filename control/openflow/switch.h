@@ -89,6 +89,8 @@ class OfSwitch {
   OfSwitch(std::string bridge, uint64_t datapath_id, dataplane::PipelineVersions& versions);
 
   // The versions this switch offers in HELLO (bitmap, bit n = wire version n).
+  // Tables reported in FEATURES and statistics (OVS: 255 minus its hidden one).
+  static constexpr uint8_t kTablesReported = 254;
   static constexpr uint32_t kVersions = (1u << kOfp10) | (1u << kOfp13) | (1u << kOfp15);
 
   // Handles one complete message (header included) of `s`; appends what to
