@@ -101,8 +101,22 @@ class Dpuflowd {
       kill(pid_, SIGTERM);
       int st = 0;
       waitpid(pid_, &st, 0);
+      // SIGTERM is a clean exit; anything else (a crash, a sanitizer
+      // report, a leak) fails the test that ran it.
+      const std::string log = read_file(dir_ + ".log");
+      if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
+          log.find("Sanitizer") != std::string::npos || log.find("runtime error") != std::string::npos) {
+        ADD_FAILURE() << "dpuflowd did not exit cleanly (status " << st << "):\n" << log;
+      }
+      // Its sockets, pidfile and pid link are gone.
+      if (fs::exists(dir_)) {
+        for (const auto& e : fs::directory_iterator(dir_)) {
+          ADD_FAILURE() << "dpuflowd left " << e.path() << " behind";
+        }
+      }
     }
     fs::remove_all(dir_);
+    fs::remove(dir_ + ".log");
   }
   // An ovs-ofctl / ovs-appctl command line with OVS_RUNDIR set.
   std::string env() const { return "OVS_RUNDIR=" + dir_ + " "; }
