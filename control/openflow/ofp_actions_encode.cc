@@ -4,7 +4,7 @@
 #include <type_traits>
 
 #include "control/openflow/ofp_actions.h"
-#include "control/openflow/ofp_actions_internal.h"
+#include "control/openflow/ofp_wire.h"
 #include "dataplane/flow/flow_key.h"
 
 namespace dpuflow::control {

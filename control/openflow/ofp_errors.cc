@@ -4,6 +4,7 @@
 #include <array>
 
 #include "control/openflow/ofp_msg.h"
+#include "control/openflow/ofp_wire.h"
 
 namespace dpuflow::control {
 
@@ -145,15 +146,6 @@ static_assert(rows_in_order(), "kRows is indexed by OfpError");
 constexpr Enc kUnencodable10 = nx10(1, 521);
 constexpr Enc kUnencodable12 = nx(10);
 
-void put16(std::vector<uint8_t>& b, uint16_t v) {
-  b.push_back(static_cast<uint8_t>(v >> 8));
-  b.push_back(static_cast<uint8_t>(v));
-}
-void put32(std::vector<uint8_t>& b, uint32_t v) {
-  put16(b, static_cast<uint16_t>(v >> 16));
-  put16(b, static_cast<uint16_t>(v));
-}
-
 }  // namespace
 
 const char* ofp_error_name(OfpError e) {
@@ -171,30 +163,31 @@ std::vector<uint8_t> encode_error(uint8_t version, OfpError e,
                                                    offending[6] << 8 | offending[7])
                            : 0;
   std::vector<uint8_t> b;
+  wire::Out o{b};
   put_header(b, OfpHeader{version, static_cast<uint8_t>(OfpType::kError), 0, xid});
   switch (enc.kind) {
     case Kind::kOf:
-      put16(b, enc.type);
-      put16(b, enc.code);
+      o.u16(enc.type);
+      o.u16(enc.code);
       break;
     case Kind::kNx:
       if (version == kOfp10) {
         // NXET_VENDOR, NXVC_VENDOR_ERROR, then {vendor, type, code}.
-        put16(b, 0xb0c2);
-        put16(b, 0);
-        put32(b, 0x00002320);
-        put16(b, enc.type);
-        put16(b, enc.code);
+        o.u16(0xb0c2);
+        o.u16(0);
+        o.u32(0x00002320);
+        o.u16(enc.type);
+        o.u16(enc.code);
       } else {
-        put16(b, 0xffff);
-        put16(b, enc.code);
-        put32(b, 0x00002320);
+        o.u16(0xffff);
+        o.u16(enc.code);
+        o.u32(0x00002320);
       }
       break;
     case Kind::kOnf:
-      put16(b, 0xffff);
-      put16(b, enc.code);
-      put32(b, 0x4f4e4600);
+      o.u16(0xffff);
+      o.u16(enc.code);
+      o.u32(0x4f4e4600);
       break;
     case Kind::kNone:
       break;

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <string>
 
-#include "control/openflow/ofp_actions_internal.h"
+#include "control/openflow/ofp_wire.h"
 
 namespace dpuflow::control {
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "control/openflow/ofp_actions_internal.h"
+#include "control/openflow/ofp_wire.h"
 
 namespace dpuflow::control {
 

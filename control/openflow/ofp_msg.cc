@@ -1,21 +1,17 @@
 #include "control/openflow/ofp_msg.h"
 
+#include "control/openflow/ofp_wire.h"
+
 #include <algorithm>
 
 namespace dpuflow::control {
 
 namespace {
 
-void put16(std::vector<uint8_t>& b, uint16_t v) {
-  b.push_back(static_cast<uint8_t>(v >> 8));
-  b.push_back(static_cast<uint8_t>(v));
-}
-void put32(std::vector<uint8_t>& b, uint32_t v) {
-  put16(b, static_cast<uint16_t>(v >> 16));
-  put16(b, static_cast<uint16_t>(v));
-}
-uint16_t rd16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
-uint32_t rd32(const uint8_t* p) { return static_cast<uint32_t>(rd16(p)) << 16 | rd16(p + 2); }
+using wire::rd16;
+using wire::rd32;
+void put16(std::vector<uint8_t>& b, uint16_t v) { wire::Out{b}.u16(v); }
+void put32(std::vector<uint8_t>& b, uint32_t v) { wire::Out{b}.u32(v); }
 void set_length(std::vector<uint8_t>& b) {
   b[2] = static_cast<uint8_t>(b.size() >> 8);
   b[3] = static_cast<uint8_t>(b.size());

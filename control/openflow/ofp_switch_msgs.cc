@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "control/openflow/ofp_actions_internal.h"
+#include "control/openflow/ofp_wire.h"
 #include "control/openflow/ofp_msg.h"
 #include "dataplane/flow/flow_key.h"
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "control/openflow/ofp10.h"
-#include "control/openflow/ofp_actions_internal.h"
+#include "control/openflow/ofp_wire.h"
 #include "control/openflow/ofp_flow.h"
 #include "control/openflow/ofp_group.h"
 #include "control/openflow/ofp_meter.h"

@@ -1,4 +1,4 @@
-// Shared by the action encoder and decoder: wire constants (OpenFlow action
+// Shared by the wire codecs: big-endian reading/writing, and constants (OpenFlow action
 // and instruction types, Nicira subtypes) and the field-header rules.
 #pragma once
 
