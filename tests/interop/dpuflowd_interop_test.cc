@@ -4,6 +4,7 @@
 // bridge is named, so ovs-ofctl connects to <run-dir>/br-int.mgmt and
 // ovs-appctl -t dpuflowd finds the control socket through the pidfile.
 #include <gtest/gtest.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -87,6 +88,8 @@ class Dpuflowd {
     fs::remove_all(dir_);
     pid_ = fork();
     if (pid_ == 0) {
+      // Dies with the test, even if the test is killed.
+      prctl(PR_SET_PDEATHSIG, SIGTERM);
       const std::string log = dir_ + ".log";
       freopen(log.c_str(), "w", stderr);
       execl(DPUFLOWD, DPUFLOWD, "--run-dir", dir_.c_str(), static_cast<char*>(nullptr));
