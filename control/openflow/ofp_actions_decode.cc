@@ -92,7 +92,8 @@ class Decoder {
     FieldId id = d->id;
     if (id == FieldId::kInPortOxm) id = FieldId::kInPort;
     auto rf = resolve(id);
-    if (!rf) return fail(bad_type, at, fmt::format("{} is not mapped", d->name));
+    // OVS: a variable-length field the TLV map lacks (mf_vl_mff_invalid).
+    if (!rf) return fail(OfpError::kInvalidTlvField, at, fmt::format("{} is not mapped", d->name));
     if (n_bits == 0 || ofs + n_bits > rf->n_bits) {
       return fail(OfpError::kBadSetLen, at,
                   fmt::format("{}[{}..{}] is outside the {}-bit field", d->name, ofs,
@@ -136,7 +137,9 @@ class Decoder {
       return hl + payload;
     }
     auto rf = resolve(d->id);
-    if (!rf) return fail(OfpError::kBadSetType, at, fmt::format("{} is not mapped", d->name)), 0;
+    if (!rf) {
+      return fail(OfpError::kInvalidTlvField, at, fmt::format("{} is not mapped", d->name)), 0;
+    }
     const size_t expect = is_tun_metadata(d->id) ? rf->n_bytes
                           : (((d->nxm_header != 0 && (h >> 16) == (d->nxm_header >> 16))
                                   ? d->nxm_header

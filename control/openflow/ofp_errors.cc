@@ -87,6 +87,7 @@ constexpr Row kRows[] = {
     {E::kFlowModBadTimeout, "OFPFMFC_BAD_TIMEOUT", none(), of(5, 5), of(5, 5)},
     {E::kFlowModBadCommand, "OFPFMFC_BAD_COMMAND", of(3, 4), of(5, 6), of(5, 6)},
     {E::kFlowModBadFlags, "OFPFMFC_BAD_FLAGS", nx10(3, 258), of(5, 7), of(5, 7)},
+    {E::kInvalidTlvField, "NXFMFC_INVALID_TLV_FIELD", nx10(1, 536), nx(37), nx(37)},
     {E::kGroupExists, "OFPGMFC_GROUP_EXISTS", none(), of(6, 0), of(6, 0)},
     {E::kInvalidGroup, "OFPGMFC_INVALID_GROUP", none(), of(6, 1), of(6, 1)},
     {E::kOutOfGroups, "OFPGMFC_OUT_OF_GROUPS", none(), of(6, 3), of(6, 3)},

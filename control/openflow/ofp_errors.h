@@ -30,7 +30,7 @@ enum class OfpError : uint8_t {
   kMatchDupField,
   // OFPFMFC_*
   kFlowModUnknown, kFlowModTableFull, kFlowModBadTableId, kFlowModOverlap, kFlowModBadTimeout,
-  kFlowModBadCommand, kFlowModBadFlags,
+  kFlowModBadCommand, kFlowModBadFlags, kInvalidTlvField,
   // OFPGMFC_*
   kGroupExists, kInvalidGroup, kOutOfGroups, kUnknownGroup, kGroupBadType, kGroupBadCommand,
   kBadBucket, kUnknownBucket, kBucketExists,

@@ -84,6 +84,7 @@ OfpError from_match_error(MatchError e) {
     case MatchError::kBadMask: return OfpError::kMatchBadMask;
     case MatchError::kBadPrereq: return OfpError::kMatchBadPrereq;
     case MatchError::kDupField: return OfpError::kMatchDupField;
+    case MatchError::kInvalidTlvField: return OfpError::kInvalidTlvField;
   }
   return OfpError::kMatchBadField;
 }

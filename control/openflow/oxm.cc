@@ -144,6 +144,7 @@ const char* match_error_name(MatchError e) {
     case MatchError::kBadMask: return "OFPBMC_BAD_MASK";
     case MatchError::kBadPrereq: return "OFPBMC_BAD_PREREQ";
     case MatchError::kDupField: return "OFPBMC_DUP_FIELD";
+    case MatchError::kInvalidTlvField: return "NXFMFC_INVALID_TLV_FIELD";
   }
   return "?";
 }
@@ -179,7 +180,7 @@ std::optional<Match> decode_oxm_tlvs(std::span<const uint8_t> in, const TlvMap& 
     }
     auto rf = resolve_field(*d, &tlv);
     if (!rf || rf->n_bytes == 0) {
-      return fail(MatchError::kBadField, ofs, fmt::format("{} is not mapped", d->name));
+      return fail(MatchError::kInvalidTlvField, ofs, fmt::format("{} is not mapped", d->name));
     }
     const size_t width = has_mask ? payload / 2 : payload;
     const size_t expect = is_tun_metadata(d->id)

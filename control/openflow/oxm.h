@@ -38,6 +38,7 @@ enum class MatchError : uint8_t {
   kBadMask,    // OFPBMC_BAD_MASK: a mask on a field that takes none
   kBadPrereq,  // OFPBMC_BAD_PREREQ: a field before its prerequisites
   kDupField,   // OFPBMC_DUP_FIELD: a field twice
+  kInvalidTlvField,  // NXFMFC_INVALID_TLV_FIELD: a tun_metadataN the TLV map lacks
 };
 struct MatchDecodeError {
   MatchError code = MatchError::kBadLen;

@@ -91,6 +91,10 @@ TEST(Oxm, MalformedTlvsGetOvsErrors) {
   const std::vector<uint8_t> mask = {0x80, 0x00, 0x0b, 0x04, 0x08, 0x00, 0xff, 0xff};
   EXPECT_FALSE(decode_oxm_tlvs(mask, tlv, &e));
   EXPECT_EQ(e.code, MatchError::kBadMask);
+  // tun_metadata0 that the TLV map lacks (OVS: NXFMFC_INVALID_TLV_FIELD).
+  const std::vector<uint8_t> unmapped = {0x00, 0x01, 0x50, 0x04, 0, 0, 0, 1};
+  EXPECT_FALSE(decode_oxm_tlvs(unmapped, tlv, &e));
+  EXPECT_EQ(e.code, MatchError::kInvalidTlvField);
   // And a good one: eth_type=0x0800, ip_proto=6, tcp_dst=80.
   const std::vector<uint8_t> ok = {0x80, 0x00, 0x0a, 0x02, 0x08, 0x00, 0x80, 0x00, 0x14,
                                    0x01, 0x06, 0x80, 0x00, 0x1c, 0x02, 0x00, 0x50};
