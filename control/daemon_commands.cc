@@ -35,7 +35,7 @@ void Daemon::register_commands() {
     return CommandResult::success(opts_.bridge + "\n");
   }));
   must(commands_.add("memory/show", "", 0, 0, [this](std::span<const std::string>) {
-    const auto p = switch_->published();
+    const auto p = switch_->snapshot();
     return CommandResult::success(fmt::format(
         "groups:{} meters:{} ofconns:{} ports:1 rules:{}\n", p->groups().size(),
         p->meters().size(), of_server_->n_connections(), p->n_rules()));
@@ -79,7 +79,7 @@ void Daemon::register_commands() {
                      [this](std::span<const std::string> args) {
     const std::string& br = args.back();
     if (br != opts_.bridge) return CommandResult::failure("no such bridge");
-    const auto p = switch_->published();
+    const auto p = switch_->snapshot();
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::steady_clock::now().time_since_epoch())
                          .count();
@@ -117,7 +117,7 @@ void Daemon::register_commands() {
     if (pos.size() == 2 && pos[0] != opts_.bridge) {
       return CommandResult::failure(fmt::format("{}: no such bridge", pos[0]));
     }
-    const auto p = switch_->published();
+    const auto p = switch_->snapshot();
     auto key = parse_trace_flow(p->tlv_map(), pos.back(), &err);
     if (!key) return CommandResult::failure(err);
     PortTable ports;  // no datapath ports yet

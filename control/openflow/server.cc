@@ -112,7 +112,7 @@ void OfServer::on_readable(int fd, Conn& c) {
   }
   if (n < 0) return;
   counters_.rx_bytes += static_cast<uint64_t>(n);
-  input_this_round_ = true;
+  last_input_ = OfSwitch::Clock::now();
   c.rx.insert(c.rx.end(), buf, buf + n);
   process(fd, c);
 }
@@ -175,8 +175,11 @@ void OfServer::close_conn(int fd) {
 }
 
 void OfServer::idle() {
-  if (!input_this_round_) sw_.flush();
-  input_this_round_ = false;
+  // Publish once the input has paused for 100 ms (reads and bundle commits
+  // publish at once): a stream of flow_mods is published when it ends.
+  if (OfSwitch::Clock::now() - last_input_ >= std::chrono::milliseconds(100)) {
+    sw_.flush_if_older(std::chrono::milliseconds(0));
+  }
 }
 
 }  // namespace dpuflow::control

@@ -52,7 +52,7 @@ class OfServer {
 
   void fds(std::vector<pollfd>& out) const;
   void service(const pollfd& p);
-  // Once per poll round: publishes staged changes when no input is pending.
+  // Once per poll round: publishes staged changes that have waited long enough.
   void idle();
 
   void set_log(OfLogSink sink) { log_ = std::move(sink); }
@@ -79,7 +79,7 @@ class OfServer {
   OfSwitch& sw_;
   int listen_fd_ = -1;
   std::map<int, Conn> conns_;
-  bool input_this_round_ = false;
+  OfSwitch::Clock::time_point last_input_{};
   OfServerCounters counters_;
   OfLogSink log_;
 };

@@ -67,8 +67,15 @@ int64_t OfSwitch::now_ms() const {
 }
 
 Pipeline& OfSwitch::staged() {
-  if (!staged_) staged_.emplace(versions_.copy());
+  if (!staged_) {
+    staged_.emplace(versions_.copy());
+    staged_since_ = Clock::now();
+  }
   return *staged_;
+}
+
+void OfSwitch::flush_if_older(Clock::duration max_age) {
+  if (staged_ && Clock::now() - staged_since_ >= max_age) flush();
 }
 
 void OfSwitch::flush() {
@@ -138,7 +145,8 @@ bool OfSwitch::handle(OfSession& s, std::span<const uint8_t> msg,
       s.miss_send_len = rd16(&msg[10]);
       return true;
     case kOfptBarrierRequest:
-      flush();
+      // Every earlier message is applied (to the staged copy, which every
+      // reader on this thread sees).  See the design note on publication.
       out.push_back(encode_empty(s.version, kOfptBarrierReply, h->xid));
       return true;
     case kOfptFlowMod:
@@ -189,7 +197,6 @@ bool OfSwitch::handle(OfSession& s, std::span<const uint8_t> msg,
 std::optional<OfpError> OfSwitch::decode_bundled(std::span<const uint8_t> inner, BundledMsg& m) {
   WireError we;
   const TlvMap& tlv = staged_ ? staged_->tlv_map() : versions_.load()->tlv_map();
-  m.raw.assign(inner.begin(), inner.end());
   if (inner[1] == kOfptFlowMod) {
     m.flow_mod = decode_flow_mod(inner, tlv, &we);
     if (!m.flow_mod) return we.code;
@@ -203,11 +210,12 @@ std::optional<OfpError> OfSwitch::decode_bundled(std::span<const uint8_t> inner,
   return OfpError::kBundleMsgUnsup;
 }
 
-std::optional<OfpError> OfSwitch::apply(Pipeline& p, const BundledMsg& m) {
+std::optional<OfpError> OfSwitch::apply(Pipeline& p, BundledMsg& m, bool consume) {
   PipelineStatus st;
   if (m.flow_mod) {
     ++counters_.flow_mods;
-    st = p.apply(*m.flow_mod, nullptr, now_ms());
+    st = consume ? p.apply(std::move(*m.flow_mod), nullptr, now_ms())
+                 : p.apply(*m.flow_mod, nullptr, now_ms());
   } else if (m.group_mod) {
     ++counters_.group_mods;
     st = p.apply(*m.group_mod);
@@ -515,9 +523,10 @@ void OfSwitch::bundle_control(OfSession& s, std::span<const uint8_t> msg,
       Bundle b = std::move(it->second);
       s.bundles.erase(it);
       Pipeline copy = staged();
-      for (const BundledMsg& m : b.msgs) {
-        if (auto e = apply(copy, m)) {
-          error(s, *e, m.raw, out);
+      for (BundledMsg& m : b.msgs) {
+        // The bundle is discarded either way: its flow_mods may be consumed.
+        if (auto e = apply(copy, m, /*consume=*/true)) {
+          error(s, *e, std::span(b.arena).subspan(m.raw_ofs, m.raw_len), out);
           error(s, OfpError::kBundleMsgFailed, msg, out);
           ++counters_.bundles_failed;
           if (log_) {
@@ -553,7 +562,7 @@ void OfSwitch::bundle_add(OfSession& s, std::span<const uint8_t> msg,
   auto it = s.bundles.find(a->bundle_id);
   if (it == s.bundles.end()) {
     // OVS opens a bundle implicitly on its first message.
-    it = s.bundles.emplace(a->bundle_id, Bundle{a->flags, false, {}}).first;
+    it = s.bundles.emplace(a->bundle_id, Bundle{a->flags, false, {}, {}}).first;
   } else if (it->second.closed) {
     error(s, OfpError::kBundleClosed, msg, out);
     return;
@@ -566,7 +575,11 @@ void OfSwitch::bundle_add(OfSession& s, std::span<const uint8_t> msg,
     error(s, *e, msg, out);
     return;
   }
-  it->second.msgs.push_back(std::move(m));
+  Bundle& b = it->second;
+  m.raw_ofs = b.arena.size();
+  m.raw_len = a->inner.size();
+  b.arena.insert(b.arena.end(), a->inner.begin(), a->inner.end());
+  b.msgs.push_back(std::move(m));
 }
 
 }  // namespace dpuflow::control

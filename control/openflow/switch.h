@@ -5,10 +5,17 @@
 // Design note
 // - One OfSwitch per bridge.  It owns the writer's side of the pipeline:
 //   flow_mods, group_mods, meter_mods and TLV mods change a private staged
-//   copy, which is published (PipelineVersions::publish) before anything
-//   reads the state back (barrier, multipart, bundle commit) and whenever
-//   the owner calls flush() (the daemon does so when its input is idle), so
-//   a batch of thousands of flow_mods costs one publication, not thousands.
+//   copy, which is published (PipelineVersions::publish) before anything on
+//   this thread reads the state back (multipart, TLV request, bundle commit,
+//   snapshot() for the control socket) and when the input has been idle for
+//   a while (flush_if_older()).  A publication makes the next change to each
+//   table clone that table, so publishing per flow_mod would be quadratic;
+//   plain `ovs-ofctl add-flows` sends a barrier after every flow_mod.
+// - A barrier therefore does not publish: no other thread reads the
+//   pipeline yet, and every reader here sees the staged copy.  When the
+//   datapath threads arrive (next milestone), barrier visibility needs a
+//   versioned classifier (OVS-style rule versions) so that publishing is
+//   O(change), not a per-table copy.
 // - Per-connection state (negotiated version, miss_send_len, packet-in
 //   format, open bundles) lives in an OfSession the connection owns; a
 //   closed connection simply drops its session and its uncommitted bundles.
@@ -41,7 +48,10 @@ namespace dpuflow::control {
 
 // A decoded message that a bundle holds until commit.
 struct BundledMsg {
-  std::vector<uint8_t> raw;  // the inner message, for its error reply
+  // The inner message, for its error reply: offset and length in the
+  // bundle's arena (one allocation for the whole bundle, not one per message).
+  size_t raw_ofs = 0;
+  size_t raw_len = 0;
   std::optional<dataplane::FlowMod> flow_mod;
   std::optional<dataplane::GroupMod> group_mod;
 };
@@ -49,6 +59,7 @@ struct Bundle {
   uint16_t flags = 0;
   bool closed = false;
   std::vector<BundledMsg> msgs;
+  std::vector<uint8_t> arena;
 };
 
 struct OfSession {
@@ -100,12 +111,20 @@ class OfSwitch {
               std::vector<std::vector<uint8_t>>& out);
   // Publishes staged changes, if any.
   void flush();
+  // Publishes staged changes that are older than `max_age` (the owner's
+  // loop calls it every round): a stream of flow_mods is published a few
+  // times a second rather than after every read, since each publication
+  // makes the next change to a table clone that table.
+  void flush_if_older(Clock::duration max_age);
   void set_log(OfLogSink sink) { log_ = std::move(sink); }
 
   const std::string& bridge() const { return bridge_; }
   const OfSwitchCounters& counters() const { return counters_; }
-  // The state as readers see it after flush().
-  std::shared_ptr<const dataplane::Pipeline> published() const { return versions_.load(); }
+  // The current state (staged changes published first).
+  std::shared_ptr<const dataplane::Pipeline> snapshot() {
+    flush();
+    return versions_.load();
+  }
 
  private:
   dataplane::Pipeline& staged();
@@ -131,13 +150,15 @@ class OfSwitch {
                   std::vector<std::vector<uint8_t>>& out);
   // Decodes a bundleable message (FLOW_MOD, GROUP_MOD) into `m`.
   std::optional<OfpError> decode_bundled(std::span<const uint8_t> inner, BundledMsg& m);
-  std::optional<OfpError> apply(dataplane::Pipeline& p, const BundledMsg& m);
+  // Applies `m` to `p`; `consume` moves the flow_mod's rule into `p`.
+  std::optional<OfpError> apply(dataplane::Pipeline& p, BundledMsg& m, bool consume = false);
   int64_t now_ms() const;
 
   std::string bridge_;
   uint64_t datapath_id_;
   dataplane::PipelineVersions& versions_;
   std::optional<dataplane::Pipeline> staged_;
+  Clock::time_point staged_since_{};
   Clock::time_point start_ = Clock::now();
   OfSwitchCounters counters_;
   OfLogSink log_;

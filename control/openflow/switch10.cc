@@ -57,7 +57,6 @@ void OfSwitch::handle10(OfSession& s, std::span<const uint8_t> msg,
       stats10(s, msg, out);
       return;
     case kOfpt10BarrierRequest:
-      flush();
       out.push_back(encode_empty(kOfp10, kOfpt10BarrierReply, xid));
       return;
     case kOfptExperimenter: {

@@ -46,6 +46,38 @@ const NameIndex& name_index() {
 // Header without its length byte and has-mask bit: class << 7 | field.
 constexpr uint32_t header_key(uint32_t header) { return header >> 9; }
 
+// Headers sorted by key; within a key, in table order with the NXM header
+// of a field before its OXM one (the order a linear scan would find them).
+struct HeaderEntry {
+  uint32_t key;
+  uint32_t order;  // 2 * table index, + 1 for the OXM header
+  uint32_t experimenter;
+  bool oxm;
+  const FieldDesc* field;
+};
+using HeaderIndex = std::vector<HeaderEntry>;
+
+HeaderIndex build_header_index() {
+  HeaderIndex index;
+  uint32_t i = 0;
+  for (const FieldDesc& f : internal::field_table()) {
+    if (f.nxm_header) index.push_back({header_key(f.nxm_header), 2 * i, 0, false, &f});
+    if (f.oxm_header) {
+      index.push_back({header_key(f.oxm_header), 2 * i + 1, f.oxm_experimenter, true, &f});
+    }
+    ++i;
+  }
+  std::sort(index.begin(), index.end(), [](const HeaderEntry& a, const HeaderEntry& b) {
+    return a.key != b.key ? a.key < b.key : a.order < b.order;
+  });
+  return index;
+}
+
+const HeaderIndex& header_index() {
+  static const HeaderIndex index = build_header_index();
+  return index;
+}
+
 }  // namespace
 
 const FieldDesc& field_desc(FieldId id) {
@@ -70,12 +102,11 @@ const FieldDesc* field_by_ovs_name(std::string_view name) {
 const FieldDesc* field_by_header(uint32_t header, uint32_t experimenter) {
   const uint32_t key = header_key(header);
   const bool is_experimenter = (header >> 16) == 0xffff;
-  for (const FieldDesc& f : internal::field_table()) {
-    if (f.nxm_header && header_key(f.nxm_header) == key) return &f;
-    if (f.oxm_header && header_key(f.oxm_header) == key &&
-        (!is_experimenter || f.oxm_experimenter == experimenter)) {
-      return &f;
-    }
+  const HeaderIndex& index = header_index();
+  auto it = std::lower_bound(index.begin(), index.end(), key,
+                             [](const HeaderEntry& e, uint32_t k) { return e.key < k; });
+  for (; it != index.end() && it->key == key; ++it) {
+    if (!it->oxm || !is_experimenter || it->experimenter == experimenter) return it->field;
   }
   if (is_experimenter && experimenter == kOnfExperimenter) {
     for (const ExtraName& e : kExtraNames) {

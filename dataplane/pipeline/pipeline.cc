@@ -265,7 +265,13 @@ PipelineStatus Pipeline::add_flow(const RuleSpec& spec, FlowModResult* result, i
   return apply(fm, result, now_ms);
 }
 
-PipelineStatus Pipeline::apply(const FlowMod& fm, FlowModResult* result, int64_t now_ms) {
+PipelineStatus Pipeline::apply(FlowMod&& fm, FlowModResult* result, int64_t now_ms) {
+  if (fm.command != FlowModCommand::kAdd) return apply(static_cast<const FlowMod&>(fm), result, now_ms);
+  if (auto st = check_conjunction(fm)) return st;
+  return add(std::move(fm), result, now_ms);
+}
+
+PipelineStatus Pipeline::check_conjunction(const FlowMod& fm) const {
   if (fm.command == FlowModCommand::kAdd || fm.command == FlowModCommand::kModify ||
       fm.command == FlowModCommand::kModifyStrict) {
     bool conj = false, other = false;
@@ -282,6 +288,11 @@ PipelineStatus Pipeline::apply(const FlowMod& fm, FlowModResult* result, int64_t
                    "kind of action");
     }
   }
+  return std::nullopt;
+}
+
+PipelineStatus Pipeline::apply(const FlowMod& fm, FlowModResult* result, int64_t now_ms) {
+  if (auto st = check_conjunction(fm)) return st;
   switch (fm.command) {
     case FlowModCommand::kAdd:
       return add(fm, result, now_ms);
@@ -300,14 +311,31 @@ PipelineStatus Pipeline::apply(const FlowMod& fm, FlowModResult* result, int64_t
 }
 
 PipelineStatus Pipeline::add(const FlowMod& fm, FlowModResult* result, int64_t now_ms) {
-  const uint8_t table = fm.spec.table == kTableAll ? 0 : fm.spec.table;
   if (auto st = check_actions(fm.spec.actions)) return st;
-
   auto rule = std::make_shared<Rule>();
   rule->spec = fm.spec;
+  rule->created_ms = now_ms;
+  return add_rule(fm, std::move(rule), result);
+}
+
+PipelineStatus Pipeline::add(FlowMod&& fm, FlowModResult* result, int64_t now_ms) {
+  if (auto st = check_actions(fm.spec.actions)) return st;
+  auto rule = std::make_shared<Rule>();
+  const uint64_t cookie = fm.spec.cookie;
+  const uint16_t flags = fm.spec.flags;
+  rule->spec = std::move(fm.spec);
+  rule->created_ms = now_ms;
+  // add_rule reads only these of `fm` once the spec has moved.
+  fm.spec.cookie = cookie;
+  fm.spec.flags = flags;
+  return add_rule(fm, std::move(rule), result);
+}
+
+PipelineStatus Pipeline::add_rule(const FlowMod& fm, std::shared_ptr<Rule> rule,
+                                  FlowModResult* result) {
+  const uint8_t table = rule->spec.table == kTableAll ? 0 : rule->spec.table;
   rule->spec.table = table;
   normalize(rule->spec.match);
-  rule->created_ms = now_ms;
   rule->has_conjunction = Classifier::is_conjunctive(rule->spec.actions);
 
   const Classifier& cls = *tables_[table];

@@ -191,6 +191,10 @@ class Pipeline {
   // ---- Writer ------------------------------------------------------------------
   [[nodiscard]] PipelineStatus apply(const FlowMod& fm, FlowModResult* result = nullptr,
                                      int64_t now_ms = 0);
+  // The same, taking the rule's spec from `fm` instead of copying it (a
+  // bundle commit applies thousands of flow_mods it no longer needs).
+  [[nodiscard]] PipelineStatus apply(FlowMod&& fm, FlowModResult* result = nullptr,
+                                     int64_t now_ms = 0);
   // Shorthand for an ADD flow_mod.
   [[nodiscard]] PipelineStatus add_flow(const RuleSpec& spec, FlowModResult* result = nullptr,
                                         int64_t now_ms = 0);
@@ -216,11 +220,14 @@ class Pipeline {
   };
 
   PipelineStatus check_actions(const ActionList& actions) const;
+  PipelineStatus check_conjunction(const FlowMod& fm) const;
   void collect(const FlowMod& fm, bool strict, std::vector<RulePtr>& out) const;
   void insert_rule(uint8_t table, RulePtr rule, FlowModResult* result);
   void delete_rules(const std::vector<RulePtr>& rules, FlowModResult* result);
   void delete_flows_using(bool group, uint32_t id, FlowModResult* result);
   PipelineStatus add(const FlowMod& fm, FlowModResult* result, int64_t now_ms);
+  PipelineStatus add(FlowMod&& fm, FlowModResult* result, int64_t now_ms);
+  PipelineStatus add_rule(const FlowMod& fm, std::shared_ptr<Rule> rule, FlowModResult* result);
   PipelineStatus modify(const FlowMod& fm, FlowModResult* result, int64_t now_ms);
   void remove_meter(uint32_t meter_id, FlowModResult* result);
   uint32_t alloc_provider_meter_id();
