@@ -177,7 +177,7 @@ class Decoder {
       case kAt10Output: {
         if (!need_len(a, 8, at, "output")) return false;
         const uint16_t port = rd16(&a[4]);
-        if (port == 0 || port == kOfppNone || (port >= kOfppMax && port < kOfppInPort)) {
+        if (port == kOfppNone || (port >= kOfppMax && port < kOfppInPort)) {
           return fail(OfpError::kBadOutPort, at, fmt::format("output to invalid port {:#x}", port));
         }
         if (port == kOfppController) {
@@ -240,7 +240,8 @@ class Decoder {
         if (!need_len(a, 16, at, "output")) return false;
         const uint32_t port = rd32(&a[4]);
         auto p = port_from_ofp11(port);
-        if (!p || *p == 0 || *p == kOfppNone ||
+        // Port 0 is below OFPP_MAX: OVS accepts output:0.
+        if (!p || *p == kOfppNone ||
             (*p >= kOfppMax && *p < kOfppInPort)) {
           return fail(OfpError::kBadOutPort, at, fmt::format("output to invalid port {:#x}", port));
         }

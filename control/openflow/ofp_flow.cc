@@ -47,6 +47,7 @@ std::optional<FlowMod> decode_flow_mod(std::span<const uint8_t> msg, const TlvMa
     return std::nullopt;
   };
   if (msg.size() < 56) return fail(OfpError::kBadLen, 0, "flow_mod shorter than 56 bytes");
+  if (msg.size() % 8 != 0) return fail(OfpError::kBadLen, 0, "flow_mod length not a multiple of 8");
   const uint8_t version = msg[0];
   const uint8_t* p = msg.data();
   FlowMod fm;
@@ -56,8 +57,10 @@ std::optional<FlowMod> decode_flow_mod(std::span<const uint8_t> msg, const TlvMa
   const uint8_t command = p[25];
   if (command > 4) return fail(OfpError::kFlowModBadCommand, 25, fmt::format("command {}", command));
   fm.command = static_cast<FlowModCommand>(command);
-  if (table == kTableAll && fm.command == FlowModCommand::kAdd) {
-    return fail(OfpError::kFlowModBadTableId, 24, "table 255 is not a table to add to");
+  // OpenFlow 1.2+ allows table 255 (all tables) only for deletes.
+  if (table == kTableAll && fm.command != FlowModCommand::kDelete &&
+      fm.command != FlowModCommand::kDeleteStrict) {
+    return fail(OfpError::kFlowModBadTableId, 24, "table 255 is only for deletes");
   }
   fm.spec.table = table;
   fm.spec.idle_timeout = rd16(p + 26);

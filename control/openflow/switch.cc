@@ -88,12 +88,19 @@ void OfSwitch::flush() {
 void OfSwitch::error(OfSession& s, OfpError e, std::span<const uint8_t> msg,
                      std::vector<std::vector<uint8_t>>& out) {
   ++counters_.errors_sent;
+  // OVS encodes an error in the offending message's version (vconn_recv,
+  // ofperr_encode_reply), which differs from the session's only for
+  // OFPBRC_BAD_VERSION.
+  const uint8_t version = msg.size() >= kOfpHeaderLen && (msg[0] == kOfp10 || msg[0] == kOfp13 ||
+                                                          msg[0] == kOfp15)
+                              ? msg[0]
+                              : (s.version != 0 ? s.version : kOfp15);
   if (log_ && msg.size() >= kOfpHeaderLen) {
     log_(OfLogLevel::kInfo,
          fmt::format("sent {} for a message of type {} (xid {:#x}, {} bytes, OpenFlow {:#04x})",
                      ofp_error_name(e), msg[1], rd32(&msg[4]), msg.size(), msg[0]));
   }
-  out.push_back(encode_error(s.version != 0 ? s.version : kOfp15, e, msg));
+  out.push_back(encode_error(version, e, msg));
 }
 
 bool OfSwitch::handle(OfSession& s, std::span<const uint8_t> msg,
@@ -116,7 +123,13 @@ bool OfSwitch::handle(OfSession& s, std::span<const uint8_t> msg,
     return true;
   }
   if (h->version != s.version) {
-    error(s, OfpError::kBadVersion, msg, out);
+    // HELLO, ERROR and ECHO pass in any version (OVS vconn_recv); an echo
+    // is answered in its own version.
+    if (h->type == kOfptEchoRequest) {
+      out.push_back(encode_echo_reply(msg));
+    } else if (h->type != kOfptHello && h->type != kOfptError && h->type != kOfptEchoReply) {
+      error(s, OfpError::kBadVersion, msg, out);
+    }
     return true;
   }
   if (s.version == kOfp10) {
@@ -131,6 +144,10 @@ bool OfSwitch::handle(OfSession& s, std::span<const uint8_t> msg,
       out.push_back(encode_echo_reply(msg));
       return true;
     case kOfptFeaturesRequest:
+      if (msg.size() != kOfpHeaderLen) {
+        error(s, OfpError::kBadLen, msg, out);
+        return true;
+      }
       out.push_back(encode_features_reply(s.version, h->xid, datapath_id_, kTablesReported));
       return true;
     case kOfptGetConfigRequest:
@@ -145,6 +162,10 @@ bool OfSwitch::handle(OfSession& s, std::span<const uint8_t> msg,
       s.miss_send_len = rd16(&msg[10]);
       return true;
     case kOfptBarrierRequest:
+      if (msg.size() != kOfpHeaderLen) {
+        error(s, OfpError::kBadLen, msg, out);
+        return true;
+      }
       // Every earlier message is applied (to the staged copy, which every
       // reader on this thread sees).  See the design note on publication.
       out.push_back(encode_empty(s.version, kOfptBarrierReply, h->xid));
@@ -214,6 +235,14 @@ std::optional<OfpError> OfSwitch::apply(Pipeline& p, BundledMsg& m, bool consume
   PipelineStatus st;
   if (m.flow_mod) {
     ++counters_.flow_mods;
+    // Table 254 is the last one OVS reports, its read-only internal table
+    // (ofproto add_flow_init: OFPBRC_EPERM); we keep it unused likewise.
+    const auto cmd = m.flow_mod->command;
+    if (m.flow_mod->spec.table == kTablesReported &&
+        (cmd == FlowModCommand::kAdd || cmd == FlowModCommand::kModify ||
+         cmd == FlowModCommand::kModifyStrict)) {
+      return OfpError::kEperm;
+    }
     st = consume ? p.apply(std::move(*m.flow_mod), nullptr, now_ms())
                  : p.apply(*m.flow_mod, nullptr, now_ms());
   } else if (m.group_mod) {
@@ -239,8 +268,11 @@ void OfSwitch::multipart(OfSession& s, std::span<const uint8_t> msg,
   auto reply = [&] {
     for (auto& m : encode_multipart_reply(s.version, type, xid, entries)) out.push_back(std::move(m));
   };
+  bool break_with_len_error = false;  // a request with a body it must not have
   switch (type) {
     case kMpDesc:
+      if (!body.empty()) break_with_len_error = true;
+      if (break_with_len_error) break;
       entries.push_back(encode_desc_body("dpuflow", "dpuflow DPU dataplane", DPUFLOW_VERSION,
                                          "None", "None"));
       reply();
@@ -360,7 +392,7 @@ void OfSwitch::multipart(OfSession& s, std::span<const uint8_t> msg,
     default:
       break;
   }
-  error(s, OfpError::kBadMultipart, msg, out);
+  error(s, break_with_len_error ? OfpError::kBadLen : OfpError::kBadMultipart, msg, out);
 }
 
 std::vector<FlowStats> OfSwitch::flow_stats(const std::vector<RulePtr>& rules) const {
@@ -489,7 +521,9 @@ void OfSwitch::bundle_control(OfSession& s, std::span<const uint8_t> msg,
   switch (c->type) {
     case BundleCtrlType::kOpenRequest:
       if (it != s.bundles.end()) {
-        error(s, OfpError::kBundleExist, msg, out);
+        // OVS ofp_bundle_open(): OFPBFC_BAD_ID, and the open bundle is gone.
+        s.bundles.erase(it);
+        error(s, OfpError::kBundleBadId, msg, out);
         return;
       }
       s.bundles[c->bundle_id].flags = c->flags;
@@ -502,6 +536,10 @@ void OfSwitch::bundle_control(OfSession& s, std::span<const uint8_t> msg,
       }
       if (it->second.closed) {
         error(s, OfpError::kBundleClosed, msg, out);
+        return;
+      }
+      if (it->second.flags != c->flags) {
+        error(s, OfpError::kBundleBadFlags, msg, out);
         return;
       }
       it->second.closed = true;

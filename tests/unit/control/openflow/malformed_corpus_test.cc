@@ -109,12 +109,12 @@ const std::vector<Case>& corpus() {
       // vconn_recv() encodes that error with ofperr_encode_reply(), i.e. in
       // the offending message's version (0x04 here), with 1.3's codes.  We
       // send it in the session's version (0x06).
-      {"DISABLED_wrong_version_error_in_the_offending_version", k15, {},
+      {"wrong_version_error_in_the_offending_version", k15, {},
        "0414 LLLL XXXXXXXX", InVersion(Of(1, 0), 0x04)},
       // vconn_recv() lets HELLO, ERROR and ECHO through in any version and
       // ofproto answers the echo (make_echo_reply() copies the request's
       // version).  We send OFPBRC_BAD_VERSION.
-      {"DISABLED_echo_request_in_another_version_is_answered", k15, {},
+      {"echo_request_in_another_version_is_answered", k15, {},
        "0402 LLLL XXXXXXXX 61626364", Reply(3)},
       {"experimenter_shorter_than_its_header", kBoth, {}, "vv04 LLLL XXXXXXXX 00002320",
        Of(1, 6)},
@@ -126,9 +126,9 @@ const std::vector<Case>& corpus() {
       {"set_config_wrong_length", kBoth, {}, "vv09 LLLL XXXXXXXX 0000 ffff 0000", Of(1, 6)},
       // Fixed-size messages with a body: ofpraw_check_length() wants the
       // exact length (extra_multiple 0).  We answer them.
-      {"DISABLED_barrier_request_with_a_body", kBoth, {}, "vv14 LLLL XXXXXXXX 00000000",
+      {"barrier_request_with_a_body", kBoth, {}, "vv14 LLLL XXXXXXXX 00000000",
        Of(1, 6)},
-      {"DISABLED_features_request_with_a_body", kBoth, {}, "vv05 LLLL XXXXXXXX 00000000",
+      {"features_request_with_a_body", kBoth, {}, "vv05 LLLL XXXXXXXX 00000000",
        Of(1, 6)},
       {"echo_request_max_size", kBoth, {}, nullptr, Reply(3)},  // built in code (65535 bytes)
 
@@ -144,7 +144,7 @@ const std::vector<Case>& corpus() {
       {"flow_stats_request_unknown_oxm_field", kBoth, {},
        MP("0001") FLOW_STATS_BODY("ff") "0001 000c 8000fe04 00000001 00000000", Of(4, 6)},
       // The DESC request has no body (extra_multiple 0).  We answer it.
-      {"DISABLED_desc_request_with_a_body", kBoth, {}, MP("0000") "00000000", Of(1, 6)},
+      {"desc_request_with_a_body", kBoth, {}, MP("0000") "00000000", Of(1, 6)},
 
       // ---- FLOW_MOD framing and fixed part (lib/ofp-flow.c
       // ofputil_decode_flow_mod()) ----
@@ -157,19 +157,19 @@ const std::vector<Case>& corpus() {
       // FLOW_MOD is ofp11_flow_mod + uint8_t[8][]: a length that is not a
       // multiple of 8 is OFPBRC_BAD_LEN.  We read the 4 extra bytes as a
       // truncated instruction (OFPBIC_BAD_LEN).
-      {"DISABLED_flow_mod_length_not_a_multiple_of_8", kBoth, {}, VALID_FLOW_MOD " 00000000",
+      {"flow_mod_length_not_a_multiple_of_8", kBoth, {}, VALID_FLOW_MOD " 00000000",
        Of(1, 6)},
       {"flow_mod_table_255_add", kBoth, {}, FM("ff", "00", "0000") MATCH_ANY APPLY_OUTPUT1,
        Of(5, 2)},
       // ofputil_decode_flow_mod(): "OF1.2+ allows table_id == OFPTT_ALL only
       // for deletes".  We take a MODIFY of table 255 as all tables.
-      {"DISABLED_flow_mod_table_255_modify", kBoth, {},
+      {"flow_mod_table_255_modify", kBoth, {},
        FM("ff", "01", "0000") MATCH_ANY APPLY_OUTPUT1, Of(5, 2)},
       {"flow_mod_table_255_delete_accepted", kBoth, {}, FM("ff", "03", "0000") MATCH_ANY,
        Silent()},
       // Table 254 is ofproto-dpif's hidden TBL_INTERNAL, OFTABLE_READONLY:
       // ofproto.c add_flow_init() answers OFPBRC_EPERM.  We add the flow.
-      {"DISABLED_flow_mod_add_to_readonly_table_254", kBoth, {},
+      {"flow_mod_add_to_readonly_table_254", kBoth, {},
        FM("fe", "00", "0000") MATCH_ANY APPLY_OUTPUT1, Of(1, 5)},
       {"flow_mod_bad_command", kBoth, {}, FM("00", "05", "0000") MATCH_ANY APPLY_OUTPUT1,
        Of(5, 6)},
@@ -266,7 +266,7 @@ const std::vector<Case>& corpus() {
        FM_ADD MATCH_ANY APPLY16("0000 0010 0000ff00 ffff 000000000000"), Of(2, 4)},
       // ofpact_check_output_port(): port 0 is below OFPP_MAX (ofproto-dpif's
       // max_ports), so OVS accepts output:0.  We send OFPBAC_BAD_OUT_PORT.
-      {"DISABLED_output_to_port_0_accepted", kBoth, {},
+      {"output_to_port_0_accepted", kBoth, {},
        FM_ADD MATCH_ANY APPLY16("0000 0010 00000000 ffff 000000000000"), Silent()},
       // decode_ofpat_set_field(): a masked set_field before 1.5 is
       // OFPBAC_BAD_SET_MASK, which 1.3 spells ONF 4250.
@@ -316,11 +316,11 @@ const std::vector<Case>& corpus() {
        BADD15 "00000105 0000 0001 0602 0008 XXXXXXXX", Of(17, 10)},
       // ofp_bundle_open(): opening an id that is open is OFPBFC_BAD_ID (and
       // drops that bundle).  We send OFPBFC_BUNDLE_EXIST.
-      {"DISABLED_bundle_open_of_an_open_id", k15, {BCTRL15 "00000106 0000 0001"},
+      {"bundle_open_of_an_open_id", k15, {BCTRL15 "00000106 0000 0001"},
        BCTRL15 "00000106 0000 0001", Of(17, 2)},
       // ofp_bundle_close(): other flags than at open are OFPBFC_BAD_FLAGS.
       // We close the bundle.
-      {"DISABLED_bundle_close_with_other_flags", k15, {BCTRL15 "00000107 0000 0001"},
+      {"bundle_close_with_other_flags", k15, {BCTRL15 "00000107 0000 0001"},
        BCTRL15 "00000107 0002 0003", Of(17, 7)},
       {"bundle_control_truncated", k15, {}, "vv21 LLLL XXXXXXXX 00000108", Of(1, 6)},
 
