@@ -26,9 +26,9 @@
 
 #include "control/openflow/server.h"
 #include "control/openflow/switch.h"
-#include "control/unixctl/commands.h"
-#include "control/unixctl/pidfile.h"
-#include "control/unixctl/server.h"
+#include "control/appctl/commands.h"
+#include "control/appctl/pidfile.h"
+#include "control/appctl/server.h"
 #include "control/vlog.h"
 #include "dataplane/pipeline/pipeline.h"
 

@@ -18,7 +18,7 @@
 
 #include "control/trace/scenario.h"
 #include "control/trace/trace.h"
-#include "control/unixctl/client.h"
+#include "control/appctl/client.h"
 #include "dataplane/packet/parse.h"
 
 namespace {

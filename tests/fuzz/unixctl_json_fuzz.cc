@@ -2,7 +2,7 @@
 //
 // Build and run (clang only; not wired into meson, whose build is g++):
 //   clang++ -std=c++20 -fsanitize=fuzzer,address -I. tests/fuzz/unixctl_json_fuzz.cc \
-//       control/unixctl/json_rpc.cc -lfmt -o /tmp/uxfuzz
+//       control/appctl/json_rpc.cc -lfmt -o /tmp/uxfuzz
 //   /tmp/uxfuzz tests/fuzz/corpus/unixctl_json -max_total_time=60
 //
 // The input is a byte stream from a client.  Besides "no crash, no leak,
@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "control/unixctl/json_rpc.h"
+#include "control/appctl/json_rpc.h"
 
 namespace {
 

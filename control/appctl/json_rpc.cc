@@ -1,4 +1,4 @@
-#include "control/unixctl/json_rpc.h"
+#include "control/appctl/json_rpc.h"
 
 #include <cmath>
 #include <utility>

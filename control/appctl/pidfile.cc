@@ -1,4 +1,4 @@
-#include "control/unixctl/pidfile.h"
+#include "control/appctl/pidfile.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 // The command table: OVS's error texts and their order, argument passing,
 // hidden commands, the exact list-commands layout and the built-ins.
-#include "control/unixctl/commands.h"
+#include "control/appctl/commands.h"
 
 #include <gtest/gtest.h>
 

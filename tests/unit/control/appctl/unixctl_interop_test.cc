@@ -21,9 +21,9 @@
 #include <variant>
 #include <vector>
 
-#include "control/unixctl/commands.h"
-#include "control/unixctl/pidfile.h"
-#include "control/unixctl/server.h"
+#include "control/appctl/commands.h"
+#include "control/appctl/pidfile.h"
+#include "control/appctl/server.h"
 #include "tests/common/test_util.h"
 
 namespace dpuflow::control {

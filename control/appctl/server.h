@@ -35,8 +35,8 @@
 #include <string>
 #include <vector>
 
-#include "control/unixctl/commands.h"
-#include "control/unixctl/json_rpc.h"
+#include "control/appctl/commands.h"
+#include "control/appctl/json_rpc.h"
 
 namespace dpuflow::control {
 

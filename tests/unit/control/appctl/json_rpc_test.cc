@@ -1,7 +1,7 @@
 // JSON-RPC framing and reply encoding: message ends are found however the
 // stream is split, only OVS-shaped requests are accepted, and replies are
 // the exact bytes OVS's unixctl server sends.
-#include "control/unixctl/json_rpc.h"
+#include "control/appctl/json_rpc.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "control/unixctl/server.h"
+#include "control/appctl/server.h"
 
 #include <errno.h>
 #include <sys/socket.h>

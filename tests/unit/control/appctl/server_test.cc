@@ -2,7 +2,7 @@
 // sockets: framing over a real stream, exact reply bytes, several requests
 // per connection, protocol errors closing only the offending connection,
 // large replies under back-pressure, and the socket file's life cycle.
-#include "control/unixctl/server.h"
+#include "control/appctl/server.h"
 
 #include <gtest/gtest.h>
 

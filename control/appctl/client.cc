@@ -1,4 +1,4 @@
-#include "control/unixctl/client.h"
+#include "control/appctl/client.h"
 
 #include <poll.h>
 #include <sys/socket.h>

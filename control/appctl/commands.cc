@@ -1,4 +1,4 @@
-#include "control/unixctl/commands.h"
+#include "control/appctl/commands.h"
 
 #include <exception>
 #include <utility>

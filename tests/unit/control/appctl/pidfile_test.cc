@@ -2,7 +2,7 @@
 // that pid for as long as the Pidfile lives.  POSIX locks are per process,
 // so every check of the lock, and every read of the file while this process
 // holds it (a close() would drop the lock), runs in a forked child.
-#include "control/unixctl/pidfile.h"
+#include "control/appctl/pidfile.h"
 
 #include <gtest/gtest.h>
 
