@@ -23,7 +23,6 @@ constexpr int kMaxDepth = 64;
 constexpr int kMaxResubmits = kMaxDepth * kMaxDepth;
 constexpr uint8_t kReasonAction = 1;      // OFPR_ACTION
 constexpr uint8_t kReasonInvalidTtl = 2;  // OFPR_INVALID_TTL
-constexpr uint8_t kReasonExplicitMiss = 3;  // OFPR_EXPLICIT_MISS? see note in controller()
 constexpr uint8_t kReasonGroup = 4;
 
 template <class... Ts>
