@@ -134,6 +134,10 @@ class OfSwitch {
   // flow_mod / flow statistics.
   void handle10(OfSession& s, std::span<const uint8_t> msg,
                 std::vector<std::vector<uint8_t>>& out);
+  // A decoded 1.0 flow_mod (or its decode error) applied to the staged copy.
+  void apply_flow_mod(OfSession& s, std::span<const uint8_t> msg,
+                      std::optional<dataplane::FlowMod> fm, const WireError& decode_error,
+                      std::vector<std::vector<uint8_t>>& out);
   void stats10(OfSession& s, std::span<const uint8_t> msg,
                std::vector<std::vector<uint8_t>>& out);
   std::vector<FlowStats> flow_stats(const std::vector<dataplane::RulePtr>& rules) const;

@@ -14,6 +14,18 @@ using namespace dataplane;
 using wire::rd16;
 using wire::rd32;
 
+void OfSwitch::apply_flow_mod(OfSession& s, std::span<const uint8_t> msg,
+                              std::optional<FlowMod> fm, const WireError& decode_error,
+                              std::vector<std::vector<uint8_t>>& out) {
+  if (!fm) {
+    error(s, decode_error.code, msg, out);
+    return;
+  }
+  BundledMsg m;
+  m.flow_mod = std::move(fm);
+  if (auto e = apply(staged(), m)) error(s, *e, msg, out);
+}
+
 void OfSwitch::handle10(OfSession& s, std::span<const uint8_t> msg,
                         std::vector<std::vector<uint8_t>>& out) {
   const uint32_t xid = rd32(&msg[4]);
@@ -43,14 +55,7 @@ void OfSwitch::handle10(OfSession& s, std::span<const uint8_t> msg,
       return;
     case kOfptFlowMod: {
       WireError we;
-      auto fm = decode_ofp10_flow_mod(msg, s.flow_mod_table_id, &we);
-      if (!fm) {
-        error(s, we.code, msg, out);
-        return;
-      }
-      BundledMsg m;
-      m.flow_mod = std::move(fm);
-      if (auto e = apply(staged(), m)) error(s, *e, msg, out);
+      apply_flow_mod(s, msg, decode_ofp10_flow_mod(msg, s.flow_mod_table_id, &we), we, out);
       return;
     }
     case kOfpt10StatsRequest:
@@ -82,14 +87,7 @@ void OfSwitch::handle10(OfSession& s, std::span<const uint8_t> msg,
       if (sub == kNxtFlowMod) {
         WireError we;
         const TlvMap& tlv = staged_ ? staged_->tlv_map() : versions_.load()->tlv_map();
-        auto fm = decode_nx_flow_mod(msg, s.flow_mod_table_id, tlv, &we);
-        if (!fm) {
-          error(s, we.code, msg, out);
-          return;
-        }
-        BundledMsg m;
-        m.flow_mod = std::move(fm);
-        if (auto e = apply(staged(), m)) error(s, *e, msg, out);
+        apply_flow_mod(s, msg, decode_nx_flow_mod(msg, s.flow_mod_table_id, tlv, &we), we, out);
         return;
       }
       experimenter(s, msg, out);
