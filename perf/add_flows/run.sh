@@ -99,9 +99,15 @@ ip -n "$NS" link set lo up
 
 # ---- (a) dpuflowd ----
 mkdir -p "$DPU_DIR"
+# A copy, so that a rebuild of build/ during the run cannot swap the binary
+# between repetitions (dpuflowd links no library of the project).
+cp "$DPUFLOWD" "$T/dpuflowd.bin"
+echo "add_flows: dpuflowd = $DPUFLOWD, built $(date -u -r "$DPUFLOWD" +%FT%TZ)," \
+     "tree at $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?');" \
+     "peer: $(ovs-vswitchd --version | head -n 1)" >&2
 # Not through nsx: a backgrounded shell function would leave $! naming a
 # subshell; ip netns exec execs the daemon, so $! is dpuflowd itself.
-ip netns exec "$NS" "$DPUFLOWD" --run-dir "$DPU_DIR" 2> "$T/dpuflowd.log" &
+ip netns exec "$NS" "$T/dpuflowd.bin" --run-dir "$DPU_DIR" 2> "$T/dpuflowd.log" &
 DPU_PID=$!
 wait_for 10 "dpuflowd's $DPU_DIR/br-int.mgmt" test -S "$DPU_DIR/br-int.mgmt"
 wait_for 10 "dpuflowd's pidfile" test -s "$DPU_DIR/dpuflowd.pid"
