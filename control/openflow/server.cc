@@ -167,6 +167,28 @@ void OfServer::flush_tx(int fd, Conn& c) {
   if (c.closing) close_conn(fd);
 }
 
+void OfServer::send_async(
+    const std::function<std::optional<std::vector<uint8_t>>(const OfSession&)>& make) {
+  std::vector<int> fds;
+  fds.reserve(conns_.size());
+  for (const auto& [fd, c] : conns_) fds.push_back(fd);
+  for (int fd : fds) {
+    auto it = conns_.find(fd);
+    if (it == conns_.end() || it->second.closing) continue;
+    Conn& c = it->second;
+    std::optional<std::vector<uint8_t>> m = make(c.session);
+    if (!m) continue;
+    if (c.tx_bytes + m->size() > kMaxQueuedOutput) {
+      ++counters_.async_dropped;
+      continue;
+    }
+    ++counters_.async_sent;
+    c.tx_bytes += m->size();
+    c.tx.push_back(std::move(*m));
+    flush_tx(fd, c);
+  }
+}
+
 void OfServer::close_conn(int fd) {
   if (log_) log_(OfLogLevel::kDbg, fmt::format("{}: connection {} closed", path_, fd));
   ::close(fd);

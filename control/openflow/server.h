@@ -37,6 +37,8 @@ struct OfServerCounters {
   uint64_t tx_bytes = 0;
   uint64_t framing_errors = 0;
   uint64_t throttled_rounds = 0;  // rounds a connection was not read (back-pressure)
+  uint64_t async_sent = 0;
+  uint64_t async_dropped = 0;      // the connection's output queue was full
 };
 
 class OfServer {
@@ -54,6 +56,12 @@ class OfServer {
   void service(const pollfd& p);
   // Once per poll round: publishes staged changes that have waited long enough.
   void idle();
+
+  // An asynchronous message (packet-in) for every connection `make` gives
+  // one for (it sees the session: version, formats, controller id).  A
+  // connection already at its output limit misses it (counted in
+  // async_dropped), as OVS drops packet-ins to a slow controller.
+  void send_async(const std::function<std::optional<std::vector<uint8_t>>(const OfSession&)>& make);
 
   void set_log(OfLogSink sink) { log_ = std::move(sink); }
   const std::string& path() const { return path_; }

@@ -427,12 +427,23 @@ void OfSwitch::packet_out(OfSession& s, std::span<const uint8_t> msg,
                           std::vector<std::vector<uint8_t>>& out) {
   WireError we;
   const TlvMap& tlv = staged_ ? staged_->tlv_map() : versions_.load()->tlv_map();
-  if (!decode_packet_out(msg, tlv, &we)) {
+  std::optional<PacketOut> po = decode_packet_out(msg, tlv, &we);
+  if (!po) {
     error(s, we.code, msg, out);
     return;
   }
-  // Valid; executing it needs the datapath and its ports (a later issue).
-  ++counters_.packet_outs_unexecuted;
+  if (!packet_out_handler_) {
+    ++counters_.packet_outs_unexecuted;
+    return;
+  }
+  // The datapath translates with the published pipeline: publish what this
+  // connection staged first (OVS runs a packet-out after earlier flow_mods).
+  flush();
+  if (std::optional<OfpError> e = packet_out_handler_(*po)) {
+    error(s, *e, msg, out);
+    return;
+  }
+  ++counters_.packet_outs;
 }
 
 void OfSwitch::experimenter(OfSession& s, std::span<const uint8_t> msg,
@@ -492,11 +503,24 @@ void OfSwitch::experimenter(OfSession& s, std::span<const uint8_t> msg,
       // No connection tracker runs yet (a later issue): nothing to flush.
       return;
     case kNxtResume: {
-      // This switch has sent no continuation yet (packet-ins need the
-      // datapath), so every resume names one it does not know.
+      // A continuation is the datapath's (its recirculation id); without a
+      // datapath no continuation was ever sent, so every one is stale.
       WireError we;
       const auto r = decode_resume(msg, versions_.load()->tlv_map(), &we);
-      error(s, r ? OfpError::kResumeStale : we.code, msg, out);
+      if (!r) {
+        error(s, we.code, msg, out);
+        return;
+      }
+      if (!resume_handler_) {
+        error(s, OfpError::kResumeStale, msg, out);
+        return;
+      }
+      flush();
+      if (std::optional<OfpError> e = resume_handler_(*r)) {
+        error(s, *e, msg, out);
+        return;
+      }
+      ++counters_.resumes;
       return;
     }
     default:

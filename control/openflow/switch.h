@@ -84,7 +84,9 @@ struct OfSwitchCounters {
   uint64_t meter_mods = 0;
   uint64_t bundles_committed = 0;
   uint64_t bundles_failed = 0;
-  uint64_t packet_outs_unexecuted = 0;  // no datapath attached yet
+  uint64_t packet_outs = 0;             // handed to the datapath
+  uint64_t packet_outs_unexecuted = 0;  // no datapath attached
+  uint64_t resumes = 0;
   uint64_t publications = 0;
 };
 
@@ -93,11 +95,21 @@ struct OfSwitchCounters {
 enum class OfLogLevel : uint8_t { kWarn, kInfo, kDbg };
 using OfLogSink = std::function<void(OfLogLevel, std::string_view)>;
 
+struct PacketOut;
+struct Resume;
+// Where decoded PACKET_OUTs and NXT_RESUMEs go to be run through the
+// datapath (the daemon wires them); an error is sent back to the client.
+using PacketOutHandler = std::function<std::optional<OfpError>(const PacketOut&)>;
+using ResumeHandler = std::function<std::optional<OfpError>(const Resume&)>;
+
 class OfSwitch {
  public:
   using Clock = std::chrono::steady_clock;
 
   OfSwitch(std::string bridge, uint64_t datapath_id, dataplane::PipelineVersions& versions);
+
+  void set_packet_out_handler(PacketOutHandler h) { packet_out_handler_ = std::move(h); }
+  void set_resume_handler(ResumeHandler h) { resume_handler_ = std::move(h); }
 
   // The versions this switch offers in HELLO (bitmap, bit n = wire version n).
   // Tables reported in FEATURES and statistics (OVS: 255 minus its hidden one).
@@ -161,6 +173,8 @@ class OfSwitch {
   std::string bridge_;
   uint64_t datapath_id_;
   dataplane::PipelineVersions& versions_;
+  PacketOutHandler packet_out_handler_;
+  ResumeHandler resume_handler_;
   std::optional<dataplane::Pipeline> staged_;
   Clock::time_point staged_since_{};
   Clock::time_point start_ = Clock::now();

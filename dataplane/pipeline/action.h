@@ -32,15 +32,18 @@ inline constexpr uint8_t kTableNone = 255;  // "current table" for resubmit; "no
 inline constexpr uint32_t kMeterNone = UINT32_MAX;
 
 struct ActOutput {
+  bool operator==(const ActOutput&) const = default;
   uint16_t port = 0;        // kOfppInPort, kOfppLocal, ... allowed
   uint16_t max_len = 0;     // for CONTROLLER
 };
 struct ActOutputReg {
+  bool operator==(const ActOutputReg&) const = default;
   Subfield src;
   uint16_t max_len = 0;
 };
 // controller(...) and output:CONTROLLER
 struct ActController {
+  bool operator==(const ActController&) const = default;
   uint16_t max_len = UINT16_MAX;
   uint16_t controller_id = 0;
   uint8_t reason = 1;           // OFPR_ACTION
@@ -50,47 +53,60 @@ struct ActController {
   bool has_userdata_syntax = false;  // printed as controller(...) rather than CONTROLLER:N
 };
 struct ActResubmit {
+  bool operator==(const ActResubmit&) const = default;
   uint16_t in_port = kOfppInPort;   // kOfppInPort = the packet's own in_port
   uint8_t table = kTableNone;       // kTableNone = current table
   bool with_ct_orig = false;        // resubmit(,T,ct)
 };
 struct ActSetField {
+  bool operator==(const ActSetField&) const = default;
   FieldId field = FieldId::kCount;
   FieldValue value;
   FieldValue mask;          // all-ones over the field for an unmasked set
   bool from_load = false;   // parsed from load:...->FIELD[..] (printing only)
 };
 struct ActRegMove {
+  bool operator==(const ActRegMove&) const = default;
   Subfield src;
   Subfield dst;
 };
 struct ActStackPush {
+  bool operator==(const ActStackPush&) const = default;
   Subfield src;
 };
 struct ActStackPop {
+  bool operator==(const ActStackPop&) const = default;
   Subfield dst;
 };
 struct ActDecTtl {
+  bool operator==(const ActDecTtl&) const = default;
   // Plain "dec_ttl" is {0} (one packet-in to controller 0); OVN's "dec_ttl()"
   // is empty: the packet stops without a packet-in.
   std::vector<uint16_t> controller_ids;
 };
 struct ActPushVlan {
+  bool operator==(const ActPushVlan&) const = default;
   uint16_t ethertype = 0x8100;
 };
-struct ActPopVlan {};
+struct ActPopVlan {
+  bool operator==(const ActPopVlan&) const = default;
+};
 struct ActClone {
+  bool operator==(const ActClone&) const = default;
   ActionList actions;
 };
 struct ActGroup {
+  bool operator==(const ActGroup&) const = default;
   uint32_t group_id = 0;
 };
 struct ActMeter {
+  bool operator==(const ActMeter&) const = default;
   uint32_t meter_id = 0;
 };
 
 // nat(...) inside ct(...)
 struct ActNat {
+  bool operator==(const ActNat&) const = default;
   enum Flags : uint16_t {
     kSrc = 1 << 0, kDst = 1 << 1, kPersistent = 1 << 2, kHash = 1 << 3, kRandom = 1 << 4,
   };
@@ -103,6 +119,7 @@ struct ActNat {
 };
 
 struct ActCt {
+  bool operator==(const ActCt&) const = default;
   bool commit = false;
   bool force = false;
   uint16_t zone_imm = 0;        // used when zone_src.field == kCount
@@ -113,30 +130,39 @@ struct ActCt {
   bool has_nat = false;
   ActNat nat;
 };
-struct ActCtClear {};
+struct ActCtClear {
+  bool operator==(const ActCtClear&) const = default;
+};
 
 // check_pkt_larger(N)->DST
 struct ActCheckPktLarger {
+  bool operator==(const ActCheckPktLarger&) const = default;
   uint16_t pkt_len = 0;
   Subfield dst;
 };
 
 struct ActNote {
+  bool operator==(const ActNote&) const = default;
   std::vector<uint8_t> data;
 };
 
 // conjunction(id, k/n); `clause` is 0-based (k-1).
 struct ActConjunction {
+  bool operator==(const ActConjunction&) const = default;
   uint32_t id = 0;
   uint8_t clause = 0;
   uint8_t n_clauses = 0;
 };
 
-struct ActExit {};
+struct ActExit {
+  bool operator==(const ActExit&) const = default;
+};
 struct ActGotoTable {
+  bool operator==(const ActGotoTable&) const = default;
   uint8_t table = 0;
 };
 struct ActWriteMetadata {
+  bool operator==(const ActWriteMetadata&) const = default;
   uint64_t value = 0;  // host order
   uint64_t mask = UINT64_MAX;
 };
@@ -144,6 +170,7 @@ struct ActWriteMetadata {
 // learn(...): one spec is either a match element (FIELD[]=SRC or FIELD=value)
 // or an action (load:SRC->DST, output:SRC).
 struct LearnSpec {
+  bool operator==(const LearnSpec&) const = default;
   enum class Kind : uint8_t { kMatch, kLoad, kOutput };
   Kind kind = Kind::kMatch;
   bool src_is_value = false;  // immediate value rather than a subfield
@@ -153,6 +180,7 @@ struct LearnSpec {
   uint16_t n_bits = 0;
 };
 struct ActLearn {
+  bool operator==(const ActLearn&) const = default;
   uint8_t table = 1;
   uint16_t idle_timeout = 0;
   uint16_t hard_timeout = 0;
@@ -173,6 +201,9 @@ struct Action : std::variant<ActOutput, ActOutputReg, ActController, ActResubmit
                              ActCheckPktLarger, ActNote, ActConjunction, ActExit, ActGotoTable,
                              ActWriteMetadata, ActLearn> {
   using variant::variant;
+  bool operator==(const Action& o) const {
+    return static_cast<const variant&>(*this) == static_cast<const variant&>(o);
+  }
 };
 
 }  // namespace dpuflow::dataplane

@@ -168,6 +168,12 @@ class Pipeline {
   const Rule* lookup(uint8_t table, const FlowKey& flow, FlowMask* wc) const;
   // Table 255 (not a table) reads as an empty classifier.
   const Classifier& table(uint8_t table) const;
+  // The owning pointer of a rule this version holds (null if it does not),
+  // so a caller can keep the rule — and its counters — alive.
+  RulePtr find_rule_ptr(const Rule* rule) const {
+    RulePtr p = table(rule->spec.table).find_rule_exactly(rule->spec.match, rule->spec.priority);
+    return p.get() == rule ? p : nullptr;
+  }
   size_t n_rules() const;
   // The rules a flow-stats request selects (OpenFlow non-strict match within
   // `table` or every table for kTableAll, the cookie filter, and the
@@ -251,12 +257,17 @@ class PipelineVersions {
   std::shared_ptr<const Pipeline> load() const { return current_.load(std::memory_order_acquire); }
   void publish(std::shared_ptr<const Pipeline> p) {
     current_.store(std::move(p), std::memory_order_release);
+    seq_.fetch_add(1, std::memory_order_release);
   }
+  // Bumped by every publish(): a cheap "has the pipeline changed" check for
+  // the datapath's revalidator (one relaxed load instead of a snapshot).
+  uint64_t seq() const { return seq_.load(std::memory_order_acquire); }
   // A private copy of the current version for the writer to change.
   Pipeline copy() const { return *load(); }
 
  private:
   std::atomic<std::shared_ptr<const Pipeline>> current_;
+  std::atomic<uint64_t> seq_{0};
 };
 
 }  // namespace dpuflow::dataplane

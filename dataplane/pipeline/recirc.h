@@ -30,14 +30,29 @@ struct FrozenState {
   bool conntracked = false;
   uint64_t rule_cookie = 0;
   std::vector<uint8_t> userdata;    // paused controller action's userdata
+
+  bool operator==(const FrozenState&) const = default;
 };
 
 class RecircTable {
  public:
-  explicit RecircTable(uint32_t first_id = 1) : next_(first_id) {}
+  // With `dedupe`, alloc() returns the existing id of an equal frozen state
+  // (as OVS's recirc_alloc_id_ctx does), so re-translating the same flow —
+  // the datapath's upcalls and revalidation — does not grow the table or
+  // change the datapath actions.  Offline traces number every freeze anew.
+  explicit RecircTable(uint32_t first_id = 1, bool dedupe = false)
+      : next_(first_id), dedupe_(dedupe) {}
   uint32_t alloc(FrozenState s) {
+    size_t h = 0;
+    if (dedupe_) {
+      h = hash(s);
+      auto [lo, hi] = by_hash_.equal_range(h);
+      for (auto it = lo; it != hi; ++it)
+        if (states_.at(it->second) == s) return it->second;
+    }
     uint32_t id = next_++;
     states_.emplace(id, std::move(s));
+    if (dedupe_) by_hash_.emplace(h, id);
     return id;
   }
   const FrozenState* find(uint32_t id) const {
@@ -48,8 +63,26 @@ class RecircTable {
   uint32_t next_id() const { return next_; }
 
  private:
+  static size_t hash(const FrozenState& s) {
+    // FNV-1a over the parts that tell states apart cheaply; equality decides.
+    uint64_t h = 1469598103934665603ull;
+    auto mix = [&h](const void* p, size_t n) {
+      const auto* b = static_cast<const uint8_t*>(p);
+      for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 1099511628211ull;
+    };
+    mix(&s.table_id, 1);
+    mix(&s.metadata, sizeof s.metadata);
+    mix(&s.rule_cookie, sizeof s.rule_cookie);
+    size_t n = s.actions.size();
+    mix(&n, sizeof n);
+    if (!s.userdata.empty()) mix(s.userdata.data(), s.userdata.size());
+    return static_cast<size_t>(h);
+  }
+
   uint32_t next_;
+  bool dedupe_;
   std::map<uint32_t, FrozenState> states_;
+  std::multimap<size_t, uint32_t> by_hash_;
 };
 
 }  // namespace dpuflow::dataplane
