@@ -1,5 +1,9 @@
 #include "control/daemon.h"
 
+#include "dataplane/datapath/dpdk/mbuf_pool.h"
+#include "dataplane/datapath/pmd.h"
+#include "dataplane/datapath/revalidator.h"
+
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -74,7 +78,13 @@ std::optional<std::string> Daemon::start() {
     stop();
     return "OpenFlow socket " + *e;
   }
+  if (auto e = start_datapath()) {
+    stop();
+    return "datapath: " + *e;
+  }
   register_commands();
+  register_datapath_commands();
+  register_port_commands();
   unixctl_ = std::make_unique<UnixctlServer>(opts_.unixctl, commands_);
   if (auto e = unixctl_->start()) {
     stop();
@@ -93,6 +103,7 @@ std::optional<std::string> Daemon::start() {
 }
 
 void Daemon::stop() {
+  stop_datapath();
   if (unixctl_) unixctl_->stop();
   unixctl_.reset();
   if (of_server_) of_server_->stop();
@@ -109,6 +120,8 @@ int Daemon::run() {
     of_server_->fds(fds);
     const size_t n_of = fds.size();
     unixctl_->fds(fds);
+    const size_t n_ctl = fds.size();
+    if (dp_) fds.push_back(pollfd{dp_->packet_in_fd(), POLLIN, 0});
     const int n = ::poll(fds.data(), fds.size(), 100);
     if (n < 0 && errno != EINTR) {
       fmt::print(stderr, "dpuflowd: poll: {}\n", std::strerror(errno));
@@ -118,10 +131,11 @@ int Daemon::run() {
       if (fds[i].revents == 0) continue;
       if (i < n_of) {
         of_server_->service(fds[i]);
-      } else {
+      } else if (i < n_ctl) {
         unixctl_->service(fds[i]);
       }
     }
+    send_packet_ins();
     of_server_->idle();
   }
   switch_->flush();

@@ -59,22 +59,16 @@ void Daemon::register_commands() {
     line("ofproto_meter_mod", c.meter_mods);
     line("ofproto_bundle_commit", c.bundles_committed);
     line("ofproto_bundle_failed", c.bundles_failed);
+    line("ofproto_packet_out", c.packet_outs);
     line("ofproto_packet_out_unexecuted", c.packet_outs_unexecuted);
+    line("ofproto_resume", c.resumes);
     line("ofproto_publish", c.publications);
+    line("ofconn_async_sent", s.async_sent);
+    line("ofconn_async_dropped", s.async_dropped);
+    line("packet_in_unencodable", packet_ins_unencodable_);
+    line("packet_in_queue_full", dp_->packet_ins_dropped());
     return CommandResult::success(out);
   }));
-  must(commands_.add("dpif/show", "", 0, 0, [this](std::span<const std::string>) {
-    // No datapath ports yet (the fast path is a later issue): the bridge's
-    // local port only, in OVS's layout.
-    return CommandResult::success(fmt::format(
-        "dpuflow@embedded: hit:0 missed:0\n  {}:\n    {} 65534/0: (internal)\n", opts_.bridge,
-        opts_.bridge));
-  }));
-  must(commands_.add("dpctl/dump-flows", "[-m] [--names] [dp] [filter=..] [type=..]", 0, 6,
-                     [](std::span<const std::string>) {
-                       // No datapath, so no datapath flows.
-                       return CommandResult::success();
-                     }));
   must(commands_.add("bridge/dump-flows", "[--offload-stats] bridge", 1, 2,
                      [this](std::span<const std::string> args) {
     const std::string& br = args.back();

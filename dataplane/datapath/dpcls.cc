@@ -305,7 +305,8 @@ Megaflow* Dpcls::lookup(const FlowKey& key, uint32_t* n_searched) {
 
 // Per subtable, hash every pending key and prefetch its bucket, then probe
 // them all, so the bucket loads of a burst overlap.
-size_t Dpcls::lookup_batch(const FlowKey* const* keys, size_t n, Megaflow** out) {
+size_t Dpcls::lookup_batch(const FlowKey* const* keys, size_t n, Megaflow** out,
+                           uint64_t* n_probes) {
   size_t n_found = 0;
   uint32_t hashes[kBatchChunk];
   for (size_t base = 0; base < n; base += kBatchChunk) {
@@ -317,6 +318,7 @@ size_t Dpcls::lookup_batch(const FlowKey* const* keys, size_t n, Megaflow** out)
     for (auto& stp : subtables_) {
       if (pending == 0) break;
       Subtable& st = *stp;
+      if (n_probes != nullptr) *n_probes += static_cast<uint64_t>(__builtin_popcountll(pending));
       for (uint64_t p = pending; p != 0; p &= p - 1) {
         int i = __builtin_ctzll(p);
         hashes[i] = st.hash_key(*k[i]);

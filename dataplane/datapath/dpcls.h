@@ -44,8 +44,10 @@ class Dpcls {
   // The megaflow matching `key`, or nullptr.  `*n_searched`, when given,
   // receives the number of subtables probed (for pmd-stats).
   Megaflow* lookup(const FlowKey& key, uint32_t* n_searched = nullptr);
-  // Batch form: out[i] for keys[i]; returns the number found.
-  size_t lookup_batch(const FlowKey* const* keys, size_t n, Megaflow** out);
+  // Batch form: out[i] for keys[i]; returns the number found.  *n_probes,
+  // when given, is increased by the number of (key, subtable) probes.
+  size_t lookup_batch(const FlowKey* const* keys, size_t n, Megaflow** out,
+                      uint64_t* n_probes = nullptr);
 
   // Re-orders subtables by hits since the last call (OVS does this every
   // second) and resets the hit counts.

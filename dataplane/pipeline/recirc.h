@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <vector>
 
@@ -33,6 +34,15 @@ struct FrozenState {
 
   bool operator==(const FrozenState&) const = default;
 };
+
+// The part of a flow a frozen state keeps: the metadata stage only (tunnel,
+// metadata, registers, in_port...), so that packets of different headers
+// that freeze at the same point share one state and one recirculation id.
+inline FlowKey frozen_metadata(const FlowKey& flow) {
+  FlowKey m{};
+  std::memcpy(&m, &flow, kStage1Begin);
+  return m;
+}
 
 class RecircTable {
  public:

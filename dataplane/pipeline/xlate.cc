@@ -117,7 +117,7 @@ void XlateCtx::unroll(const ActionList& acts, size_t from) {
 uint32_t XlateCtx::finish_freezing_at(uint8_t table) {
   FrozenState st;
   st.table_id = table;
-  st.metadata = flow;
+  st.metadata = frozen_metadata(flow);
   st.stack = stack;
   st.actions = frozen_actions;
   st.conntracked = conntracked;
@@ -444,7 +444,7 @@ void XlateCtx::controller(uint16_t max_len, uint8_t reason, uint16_t controller_
   commit();
   FrozenState st;
   st.table_id = table_id;
-  st.metadata = flow;
+  st.metadata = frozen_metadata(flow);
   st.stack = stack;
   st.conntracked = conntracked;
   st.rule_cookie = rule_cookie;

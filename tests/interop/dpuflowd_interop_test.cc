@@ -19,32 +19,20 @@
 #include <thread>
 
 #include "control/openflow/ofctl_text.h"
+#include "tests/common/dpuflowd_process.h"
 #include "tests/common/flow_normal.h"
 #include "tests/common/test_util.h"
 
 namespace dpuflow::control {
 namespace {
 
+using dpuflow::testing::Cmd;
+using dpuflow::testing::Dpuflowd;
+using dpuflow::testing::sh;
+
 using dpuflow::testing::data_dir;
 using dpuflow::testing::read_file;
 namespace fs = std::filesystem;
-
-struct Cmd {
-  int rc = -1;
-  std::string out;  // stdout and stderr
-};
-
-Cmd sh(const std::string& cmd) {
-  Cmd r;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = pclose(p);
-  r.rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-  return r;
-}
 
 // What `got` lacks and what it has too much of, for a readable failure.
 std::string set_diff(const std::vector<std::string>& got, const std::vector<std::string>& want) {
@@ -79,70 +67,6 @@ std::vector<std::string> flow_lines(const std::string& text) {
   std::sort(out.begin(), out.end());
   return out;
 }
-
-class Dpuflowd {
- public:
-  Dpuflowd() {
-    dir_ = ::testing::TempDir() + "dpuflowd-" + std::to_string(getpid()) + "-" +
-           std::to_string(counter_++);
-    fs::remove_all(dir_);
-    pid_ = fork();
-    if (pid_ == 0) {
-      // Dies with the test, even if the test is killed.
-      prctl(PR_SET_PDEATHSIG, SIGTERM);
-      const std::string log = dir_ + ".log";
-      freopen(log.c_str(), "w", stderr);
-      execl(DPUFLOWD, DPUFLOWD, "--run-dir", dir_.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    for (int i = 0; i < 200 && !(fs::exists(dir_ + "/br-int.mgmt") && fs::exists(dir_ + "/dpuflowd.pid")); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-  ~Dpuflowd() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      int st = 0;
-      waitpid(pid_, &st, 0);
-      // SIGTERM is a clean exit; anything else (a crash, a sanitizer
-      // report, a leak) fails the test that ran it.
-      const std::string log = read_file(dir_ + ".log");
-      if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
-          log.find("Sanitizer") != std::string::npos || log.find("runtime error") != std::string::npos) {
-        ADD_FAILURE() << "dpuflowd did not exit cleanly (status " << st << "):\n" << log;
-      }
-      // Its sockets, pidfile and pid link are gone.
-      if (fs::exists(dir_)) {
-        for (const auto& e : fs::directory_iterator(dir_)) {
-          ADD_FAILURE() << "dpuflowd left " << e.path() << " behind";
-        }
-      }
-    }
-    fs::remove_all(dir_);
-    fs::remove(dir_ + ".log");
-  }
-  // An ovs-ofctl / ovs-appctl command line with OVS_RUNDIR set.
-  std::string env() const { return "OVS_RUNDIR=" + dir_ + " "; }
-  Cmd ofctl(const std::string& version, const std::string& args) const {
-    // OpenFlow 1.0 is what plain ovs-ofctl (no -O) speaks: test it so.
-    if (version == "OpenFlow10") return sh(env() + "ovs-ofctl " + args);
-    return sh(env() + "ovs-ofctl -O " + version + " " + args);
-  }
-  Cmd appctl(const std::string& args) const {
-    return sh(env() + "ovs-appctl --timeout=20 -t dpuflowd " + args);
-  }
-  const std::string& dir() const { return dir_; }
-  std::string file(const std::string& name, const std::string& text) const {
-    const std::string p = dir_ + "-" + name;
-    std::ofstream(p) << text;
-    return p;
-  }
-
- private:
-  static inline int counter_ = 0;
-  std::string dir_;
-  pid_t pid_ = -1;
-};
 
 bool have_ovs_tools() { return sh("command -v ovs-ofctl && command -v ovs-appctl").rc == 0; }
 
@@ -468,19 +392,46 @@ TEST_P(DpuflowdOfctl, StatsAndDescriptionCommands) {
   EXPECT_NE(mf.out.find("band_types: drop dscp_remark"), std::string::npos) << mf.out;
 }
 
-// ovs-ofctl packet-out is accepted (executing it needs ports: a later
-// milestone) and counted; a bad one gets OVS's error.
-TEST_P(DpuflowdOfctl, PacketOutIsAcceptedAndCounted) {
+// ovs-ofctl packet-out runs through the datapath: a controller action in
+// it comes back as a packet-in to an `ovs-ofctl monitor` connection (which
+// asks for NXT_PACKET_IN2 and a miss_send_len, as ovn-controller does),
+// with the userdata and the packet; a bad packet-out gets OVS's error.
+TEST_P(DpuflowdOfctl, PacketOutRunsAndItsPacketInReachesTheMonitor) {
   const std::string version = GetParam();
   Dpuflowd d;
+  const std::string mon = d.file("monitor", "");
+  Cmd bg = sh(d.env() + "timeout 20 ovs-ofctl " +
+              (version == "OpenFlow10" ? std::string() : "-O " + version + " ") +
+              "monitor br-int 65534 > " + mon + " 2>&1 & echo started");
+  ASSERT_EQ(bg.rc, 0) << bg.out;
+  // The monitor is connected once the daemon has accepted it.
+  for (int i = 0; i < 200; ++i) {
+    Cmd cov = d.appctl("coverage/show");
+    if (std::regex_search(cov.out, std::regex(R"(\nofconn_accepted +total: [1-9])"))) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // its SET_CONFIG and format
   const std::string arp =
       "ffffffffffff000000000101080600010800060400010000000001010a00010b0000000000000a000101";
   Cmd ok = d.ofctl(version, "packet-out br-int 'in_port=CONTROLLER packet=" + arp +
-                                " actions=set_field:0x1->reg14,resubmit(,8)'");
+                                " actions=set_field:0x5->reg14,controller(userdata=01.02.03.04)'");
   EXPECT_EQ(ok.rc, 0) << ok.out;
+  std::string got;
+  for (int i = 0; i < 200 && got.find("userdata=01.02.03.04") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    got = read_file(mon);
+  }
+  sh("pkill -f 'monitor br-int 65534' || true");
+  EXPECT_NE(got.find("NXT_PACKET_IN2"), std::string::npos) << got;
+  EXPECT_NE(got.find("total_len=42"), std::string::npos) << got;
+  EXPECT_NE(got.find("reg14=0x5"), std::string::npos) << got;
+  EXPECT_NE(got.find("userdata=01.02.03.04"), std::string::npos) << got;
+  EXPECT_NE(got.find("arp,vlan_tci=0x0000,dl_src=00:00:00:00:01:01,dl_dst=ff:ff:ff:ff:ff:ff"),
+            std::string::npos)
+      << got;
   Cmd cov = d.appctl("coverage/show");
-  EXPECT_TRUE(std::regex_search(cov.out, std::regex(R"(\nofproto_packet_out_unexecuted +total: 1\n)")))
-      << cov.out;
+  EXPECT_TRUE(std::regex_search(cov.out, std::regex(R"(\nofproto_packet_out +total: 1\n)"))) << cov.out;
+  EXPECT_TRUE(std::regex_search(cov.out, std::regex(R"(\nofconn_async_sent +total: 1\n)"))) << cov.out;
   EXPECT_TRUE(std::regex_search(cov.out, std::regex(R"(\nofproto_error_sent +total: 0\n)"))) << cov.out;
 }
 
