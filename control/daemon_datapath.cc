@@ -112,6 +112,38 @@ std::optional<std::string> Daemon::start_datapath() {
   }
   switch_->set_packet_out_handler(
       [this](const PacketOut& po) { return run_controller_packet(po.metadata, po.in_port, po.packet, &po.actions, 0); });
+  OfSwitch::PortSource ports;
+  ports.desc = [this] {
+    std::vector<PortDesc> out;
+    for (const DpPortEntry& e : dp_->ports()) {
+      PortDesc d;
+      d.port_no = e.of_port;
+      d.name = e.name;
+      e.port->mac(d.hw_addr.data());
+      d.state = 4;  // OFPPS_LIVE
+      out.push_back(std::move(d));
+    }
+    return out;
+  };
+  ports.stats = [this] {
+    std::vector<PortStats> out;
+    for (const DpPortEntry& e : dp_->ports()) {
+      const dataplane::PortStats st = e.port->stats();
+      PortStats p;
+      p.port_no = e.of_port;
+      p.rx_packets = st.rx_packets;
+      p.tx_packets = st.tx_packets;
+      p.rx_bytes = st.rx_bytes;
+      p.tx_bytes = st.tx_bytes;
+      p.rx_dropped = st.rx_dropped;
+      p.tx_dropped = st.tx_dropped;
+      p.rx_errors = st.rx_errors;
+      p.tx_errors = st.tx_errors;
+      out.push_back(p);
+    }
+    return out;
+  };
+  switch_->set_port_source(std::move(ports));
   switch_->set_resume_handler([this](const Resume& r) -> std::optional<OfpError> {
     // The continuation token is the recirculation id of the paused state.
     const auto token = static_cast<uint32_t>(r.continuation_token);

@@ -37,11 +37,12 @@ int main(int argc, char** argv) {
   }
 
   dpuflow::control::Daemon d(opts);
+  // Before start(): a SIGTERM while ports come up still ends cleanly.
+  dpuflow::control::exit_on_signals(d);
   if (auto err = d.start()) {
     fmt::print(stderr, "dpuflowd: {}\n", *err);
     return 1;
   }
-  dpuflow::control::exit_on_signals(d);
   d.vlog().log(d.vlog().module_index("dpuflowd"), dpuflow::control::VlogLevel::kInfo,
                fmt::format("dpuflowd {} started: bridge {} on {}/{}.mgmt, control socket {}",
                            DPUFLOW_VERSION, opts.bridge, opts.run_dir, opts.bridge,

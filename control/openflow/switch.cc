@@ -321,16 +321,20 @@ void OfSwitch::multipart(OfSession& s, std::span<const uint8_t> msg,
       reply();
       return;
     case kMpPortStats: {
-      PortStats ps;
-      ps.port_no = kOfppLocal;
-      entries.emplace_back();
-      encode_port_stats_entry(ps, s.version, entries.back());
+      // Request body: port_no (OFPP_ANY for all).
+      const uint32_t port = body.size() >= 4 ? rd32(body.data()) : 0xffffffff;
+      for (const PortStats& ps : all_port_stats(port)) {
+        entries.emplace_back();
+        encode_port_stats_entry(ps, s.version, entries.back());
+      }
       reply();
       return;
     }
     case kMpPortDesc: {
-      entries.emplace_back();
-      encode_port_desc_entry(local_port(), s.version, entries.back());
+      for (const PortDesc& d : all_port_descs()) {
+        entries.emplace_back();
+        encode_port_desc_entry(d, s.version, entries.back());
+      }
       reply();
       return;
     }
@@ -421,6 +425,32 @@ PortDesc OfSwitch::local_port() const {
   local.config = 1;  // OFPPC_PORT_DOWN: no datapath port behind it yet
   local.state = 1;   // OFPPS_LINK_DOWN
   return local;
+}
+
+std::vector<PortDesc> OfSwitch::all_port_descs() const {
+  std::vector<PortDesc> out{local_port()};
+  if (port_source_.desc) {
+    for (PortDesc& d : port_source_.desc()) out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::vector<PortStats> OfSwitch::all_port_stats(uint32_t port) const {
+  std::vector<PortStats> all;
+  PortStats local;
+  local.port_no = kOfppLocal;
+  all.push_back(local);
+  if (port_source_.stats) {
+    for (PortStats& p : port_source_.stats()) all.push_back(p);
+  }
+  // OFPP_ANY (1.1+: 0xffffffff) or OFPP_NONE (1.0: 0xffff) asks for all.
+  if (port == 0xffffffff || port == 0xffff) return all;
+  std::vector<PortStats> one;
+  for (const PortStats& p : all) {
+    const uint32_t n = p.port_no == kOfppLocal ? 0xfffffffe : p.port_no;
+    if (n == port || p.port_no == port) one.push_back(p);
+  }
+  return one;
 }
 
 void OfSwitch::packet_out(OfSession& s, std::span<const uint8_t> msg,

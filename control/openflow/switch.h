@@ -109,6 +109,13 @@ class OfSwitch {
   OfSwitch(std::string bridge, uint64_t datapath_id, dataplane::PipelineVersions& versions);
 
   void set_packet_out_handler(PacketOutHandler h) { packet_out_handler_ = std::move(h); }
+  // The bridge's datapath ports, for PORT_DESC and PORT_STATS (LOCAL is
+  // always reported besides them).
+  struct PortSource {
+    std::function<std::vector<PortDesc>()> desc;
+    std::function<std::vector<PortStats>()> stats;
+  };
+  void set_port_source(PortSource src) { port_source_ = std::move(src); }
   void set_resume_handler(ResumeHandler h) { resume_handler_ = std::move(h); }
 
   // The versions this switch offers in HELLO (bitmap, bit n = wire version n).
@@ -174,6 +181,11 @@ class OfSwitch {
   uint64_t datapath_id_;
   dataplane::PipelineVersions& versions_;
   PacketOutHandler packet_out_handler_;
+  PortSource port_source_;
+  // Every port, LOCAL first, and their stats (filtered to `port` unless it
+  // is OFPP_ANY/NONE).
+  std::vector<PortDesc> all_port_descs() const;
+  std::vector<PortStats> all_port_stats(uint32_t port) const;
   ResumeHandler resume_handler_;
   std::optional<dataplane::Pipeline> staged_;
   Clock::time_point staged_since_{};

@@ -37,7 +37,7 @@ void OfSwitch::handle10(OfSession& s, std::span<const uint8_t> msg,
       out.push_back(encode_echo_reply(msg));
       return;
     case kOfptFeaturesRequest:
-      out.push_back(encode_features_reply10(xid, datapath_id_, kTablesReported, {local_port()}));
+      out.push_back(encode_features_reply10(xid, datapath_id_, kTablesReported, all_port_descs()));
       return;
     case kOfptGetConfigRequest:
       out.push_back(encode_get_config_reply(s.version, xid, s.config_flags, s.miss_send_len));
@@ -129,16 +129,20 @@ void OfSwitch::stats10(OfSession& s, std::span<const uint8_t> msg,
       reply(std::nullopt);
       return;
     case kMpPortStats: {
-      PortStats ps;
-      ps.port_no = kOfppLocal;
-      entries.emplace_back();
-      encode_port_stats_entry10(ps, entries.back());
+      // Request body (after the 12-byte stats header): port_no, OFPP_NONE for all.
+      const uint32_t port = msg.size() >= 14 ? rd16(&msg[12]) : 0xffff;
+      for (const PortStats& ps : all_port_stats(port)) {
+        entries.emplace_back();
+        encode_port_stats_entry10(ps, entries.back());
+      }
       reply(std::nullopt);
       return;
     }
     case kMpPortDesc:  // OVS's OpenFlow 1.0 extension (OFPST10_PORT_DESC)
-      entries.emplace_back();
-      encode_phy_port10(local_port(), entries.back());
+      for (const PortDesc& d : all_port_descs()) {
+        entries.emplace_back();
+        encode_phy_port10(d, entries.back());
+      }
       reply(std::nullopt);
       return;
     case kMpExperimenter: {

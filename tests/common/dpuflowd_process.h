@@ -59,7 +59,11 @@ class Dpuflowd {
       execv(DPUFLOWD, const_cast<char* const*>(argv.data()));
       _exit(127);
     }
-    for (int i = 0; i < 200 && !(fs::exists(dir_ + "/br-int.mgmt") && fs::exists(dir_ + "/dpuflowd.pid")); ++i) {
+    // Ready once both sockets and the pidfile exist (the control socket
+    // comes last, after the datapath and its ports are up).
+    for (int i = 0; i < 500 && !(fs::exists(dir_ + "/br-int.mgmt") && fs::exists(dir_ + "/dpuflowd.pid") &&
+                                 fs::exists(dir_ + "/dpuflowd.ctl"));
+         ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }

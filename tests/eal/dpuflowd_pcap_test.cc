@@ -294,6 +294,44 @@ TEST_P(PcapScenario, OutputPcapsEqualTheOracle) {
               replayed, kRepeat, checked_frames);
 }
 
+// Ports given at start and added/removed at run time show in
+// dump-ports-desc, dump-ports and dpif/show; a bad port is refused with
+// DPDK's reason and the daemon goes on.
+TEST(DpuflowdPorts, AddedAndRemovedAtRunTimeAndShownAsOvsShowsThem) {
+  if (sh("command -v ovs-ofctl && command -v ovs-appctl").rc != 0) GTEST_SKIP();
+  Dpuflowd d({"--port", "uplink@9=net_null0"});
+  Cmd add = d.appctl("dpuflow/add-port vm1 net_ring0 1");
+  ASSERT_EQ(add.rc, 0) << add.out;
+  Cmd desc = d.ofctl("OpenFlow15", "dump-ports-desc br-int");
+  EXPECT_NE(desc.out.find(" 9(uplink): addr:"), std::string::npos) << desc.out;
+  EXPECT_NE(desc.out.find(" 1(vm1): addr:"), std::string::npos) << desc.out;
+  EXPECT_NE(desc.out.find("LOCAL(br-int)"), std::string::npos) << desc.out;
+  Cmd desc10 = d.ofctl("OpenFlow10", "dump-ports-desc br-int");
+  EXPECT_NE(desc10.out.find(" 9(uplink): addr:"), std::string::npos) << desc10.out;
+  Cmd show = d.appctl("dpif/show");
+  EXPECT_TRUE(std::regex_search(show.out, std::regex(R"(\n    uplink 9/\d+: \(dpdk\)\n)"))) << show.out;
+  EXPECT_TRUE(std::regex_search(show.out, std::regex(R"(\n    vm1 1/\d+: \(dpdk\)\n)"))) << show.out;
+  Cmd stats = d.ofctl("OpenFlow13", "dump-ports br-int 9");
+  EXPECT_NE(stats.out.find("port  9: rx pkts="), std::string::npos) << stats.out;
+
+  Cmd dup = d.appctl("dpuflow/add-port vm1 net_ring1 5");
+  EXPECT_EQ(dup.rc, 2);
+  EXPECT_NE(dup.out.find("port vm1 already exists"), std::string::npos) << dup.out;
+  Cmd bad = d.appctl("dpuflow/add-port vm2 'net_pcap9,rx_pcap=/nonexistent.pcap' 2");
+  EXPECT_EQ(bad.rc, 2);
+  EXPECT_NE(bad.out.find("/nonexistent.pcap"), std::string::npos) << bad.out;
+
+  Cmd del = d.appctl("dpuflow/del-port vm1");
+  ASSERT_EQ(del.rc, 0) << del.out;
+  desc = d.ofctl("OpenFlow15", "dump-ports-desc br-int");
+  EXPECT_EQ(desc.out.find("(vm1)"), std::string::npos) << desc.out;
+  Cmd readd = d.appctl("dpuflow/add-port vm1 net_ring0 1");
+  EXPECT_EQ(readd.rc, 0) << readd.out;
+  Cmd gone = d.appctl("dpuflow/del-port nosuch");
+  EXPECT_EQ(gone.rc, 2);
+  EXPECT_NE(gone.out.find("no port named nosuch"), std::string::npos) << gone.out;
+}
+
 INSTANTIATE_TEST_SUITE_P(Ovn, PcapScenario, ::testing::Values("a-ls-portsec", "c-router"),
                          [](const auto& info) {
                            std::string n = info.param;
