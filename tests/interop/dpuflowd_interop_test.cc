@@ -435,6 +435,44 @@ TEST_P(DpuflowdOfctl, PacketOutRunsAndItsPacketInReachesTheMonitor) {
   EXPECT_TRUE(std::regex_search(cov.out, std::regex(R"(\nofproto_error_sent +total: 0\n)"))) << cov.out;
 }
 
+// controller(pause): the packet-in carries a continuation; `ovs-ofctl
+// monitor ... resume` (OVS's own test mode) sends it back as NXT_RESUME and
+// the rest of the actions run: the second controller action's packet-in
+// shows both register writes.
+TEST_P(DpuflowdOfctl, PausedControllerActionResumesThroughNxtResume) {
+  const std::string version = GetParam();
+  Dpuflowd d;
+  const std::string mon = d.file("monitor", "");
+  Cmd bg = sh(d.env() + "timeout 20 ovs-ofctl " +
+              (version == "OpenFlow10" ? std::string() : "-O " + version + " ") +
+              "monitor br-int 65534 resume > " + mon + " 2>&1 & echo started");
+  ASSERT_EQ(bg.rc, 0) << bg.out;
+  for (int i = 0; i < 200; ++i) {
+    Cmd cov = d.appctl("coverage/show");
+    if (std::regex_search(cov.out, std::regex(R"(\nofconn_accepted +total: [1-9])"))) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const std::string arp =
+      "ffffffffffff000000000101080600010800060400010000000001010a00010b0000000000000a000101";
+  Cmd ok = d.ofctl(version, "packet-out br-int 'in_port=CONTROLLER packet=" + arp +
+                                " actions=set_field:0x7->reg3,controller(pause,userdata=01),"
+                                "set_field:0x9->reg4,controller(userdata=02)'");
+  EXPECT_EQ(ok.rc, 0) << ok.out;
+  std::string got;
+  for (int i = 0; i < 200 && got.find("userdata=02") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    got = read_file(mon);
+  }
+  sh("pkill -f 'monitor br-int 65534 resume' || true");
+  EXPECT_NE(got.find("userdata=01\n continuation."), std::string::npos) << got;
+  EXPECT_NE(got.find("send: NXT_RESUME"), std::string::npos) << got;
+  EXPECT_NE(got.find("reg3=0x7,reg4=0x9,in_port=CONTROLLER"), std::string::npos) << got;
+  Cmd cov = d.appctl("coverage/show");
+  EXPECT_TRUE(std::regex_search(cov.out, std::regex(R"(\nofproto_resume +total: 1\n)"))) << cov.out;
+  EXPECT_TRUE(std::regex_search(cov.out, std::regex(R"(\nofproto_error_sent +total: 0\n)"))) << cov.out;
+}
+
 INSTANTIATE_TEST_SUITE_P(Versions, DpuflowdOfctl,
                          ::testing::Values(std::string("OpenFlow10"), std::string("OpenFlow13"),
                                            std::string("OpenFlow15")));
