@@ -86,6 +86,23 @@ auto f_xbe32 = [](const void* p) {
   return fmt::format("{:#x}", ntohl(v));
 };
 
+// C's "%#x": 0 prints as "0", as OVS's odp text does.
+std::string c_hex(uint64_t v) { return v != 0 ? fmt::format("{:#x}", v) : "0"; }
+
+// tcpdump-style letters, in OVS's order (packet_format_tcp_flags).
+std::string tcp_flags_text(uint16_t f) {
+  if (f == 0) return "none";
+  std::string s;
+  static constexpr struct {
+    uint16_t bit;
+    char c;
+  } kFlags[] = {{0x002, 'S'}, {0x001, 'F'}, {0x008, 'P'}, {0x004, 'R'}, {0x020, 'U'},
+                {0x010, '.'}, {0x040, 'E'}, {0x080, 'C'}, {0x100, 'N'}};
+  for (const auto& fl : kFlags)
+    if (f & fl.bit) s += fl.c;
+  return s;
+}
+
 void frag(const FlowKey& k, const FlowMask& m, Attr& a) {
   if (m.nw_frag == 0) return;
   const char* v = (k.nw_frag & kFragAny) == 0 ? "no" : (k.nw_frag & kFragLater) ? "later" : "first";
@@ -96,15 +113,22 @@ void frag(const FlowKey& k, const FlowMask& m, Attr& a) {
 
 std::string format_dp_match(const FlowKey& k, const FlowMask& m, uint32_t odp_in_port) {
   std::string out;
-  out += fmt::format("recirc_id({:#x})", host32(k.recirc_id));
-  if (m.dp_hash) out += fmt::format(",dp_hash({:#x}/{:#x})", host32(k.dp_hash), host32(m.dp_hash));
-  if (m.skb_priority) out += fmt::format(",skb_priority({:#x})", host32(k.skb_priority));
+  // OVS's key order: skb_priority, tunnel, skb_mark, ct_*, recirc_id,
+  // dp_hash, in_port, packet_type, then the headers.
+  auto scalar = [&out](const char* name, uint64_t v, uint64_t m, uint64_t full) {
+    if (m == 0) return;
+    if (!out.empty()) out += ',';
+    out += std::string(name) + "(" + c_hex(v);
+    if (m != full) out += "/" + c_hex(m);
+    out += ")";
+  };
+  scalar("skb_priority", host32(k.skb_priority), host32(m.skb_priority), 0xffffffff);
   if (m.tun_dst || m.tun_src || m.tun_id || m.tun_flags || m.tun_metadata_present) {
     Attr t("tunnel");
     t.field("tun_id", &k.tun_id, &m.tun_id, 8, [](const void* p) {
       uint64_t v;
       std::memcpy(&v, p, 8);
-      return fmt::format("{:#x}", host64(v));
+      return c_hex(host64(v));
     });
     t.field("src", &k.tun_src, &m.tun_src, 4, f_ip4);
     t.field("dst", &k.tun_dst, &m.tun_dst, 4, f_ip4);
@@ -115,11 +139,14 @@ std::string format_dp_match(const FlowKey& k, const FlowMask& m, uint32_t odp_in
     }
     t.emit(out);
   }
+  scalar("skb_mark", host32(k.pkt_mark), host32(m.pkt_mark), 0xffffffff);
+  scalar("ct_state", host32(k.ct_state), host32(m.ct_state), 0xffffffff);
+  scalar("ct_zone", host16(k.ct_zone), host16(m.ct_zone), 0xffff);
+  scalar("ct_mark", host32(k.ct_mark), host32(m.ct_mark), 0xffffffff);
+  if (!out.empty()) out += ',';
+  out += "recirc_id(" + c_hex(host32(k.recirc_id)) + ")";
+  scalar("dp_hash", host32(k.dp_hash), host32(m.dp_hash), 0xffffffff);
   if (m.in_port) out += fmt::format(",in_port({})", odp_in_port);
-  if (m.ct_state) out += fmt::format(",ct_state({:#x}/{:#x})", host32(k.ct_state), host32(m.ct_state));
-  if (m.ct_zone) out += fmt::format(",ct_zone({:#x})", host16(k.ct_zone));
-  if (m.ct_mark) out += fmt::format(",ct_mark({:#x}/{:#x})", host32(k.ct_mark), host32(m.ct_mark));
-  if (m.pkt_mark) out += fmt::format(",skb_mark({:#x})", host32(k.pkt_mark));
   out += ",packet_type(ns=0,id=0)";
   Attr eth("eth");
   eth.field("src", k.dl_src, m.dl_src, 6, f_mac);
@@ -210,7 +237,8 @@ std::string format_dp_match(const FlowKey& k, const FlowMask& m, uint32_t odp_in
 
 std::string format_megaflow(const Megaflow& mf, const DpActions& actions, uint32_t odp_in_port,
                             uint64_t now_ns) {
-  std::string out = format_dp_match(mf.key, mf.mask, odp_in_port);
+  // As OVS, the key of the packet that created the flow, with the mask.
+  std::string out = format_dp_match(mf.flow, mf.mask, odp_in_port);
   const uint64_t used = mf.used_ns.load(std::memory_order_relaxed);
   out += fmt::format(", packets:{}, bytes:{}, used:", mf.n_packets.load(std::memory_order_relaxed),
                      mf.n_bytes.load(std::memory_order_relaxed));
@@ -220,7 +248,7 @@ std::string format_megaflow(const Megaflow& mf, const DpActions& actions, uint32
     out += fmt::format("{:.3f}s", static_cast<double>(now_ns > used ? now_ns - used : 0) / 1e9);
   }
   const uint16_t flags = mf.tcp_flags.load(std::memory_order_relaxed);
-  if (flags != 0) out += fmt::format(", flags:{:#x}", flags);
+  if (flags != 0) out += ", flags:" + tcp_flags_text(flags);
   out += ", actions:";
   format_dp_actions(actions, out);
   return out;

@@ -4,7 +4,9 @@
 //   used:0.512s, actions:3
 // A key attribute is printed when its mask is not all zero; inside it, a
 // field whose mask is zero is left out, a partly masked one is printed as
-// value/mask (OVS's odp_flow_format with masks).  in_port is the odp port.
+// value/mask (OVS's odp_flow_format with masks, not verbose).  in_port is
+// the odp port.  Values are the key of the packet that made the megaflow
+// (Megaflow::flow), unmasked, as OVS prints them.
 //
 // Thread safety: pure functions.
 #pragma once
