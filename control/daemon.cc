@@ -136,6 +136,9 @@ int Daemon::run() {
       }
     }
     send_packet_ins();
+    // The control thread's own PMD (packet-outs) applies the revalidator's
+    // requests here, as a PMD thread does between bursts.
+    if (main_pmd_) main_pmd_->apply_requests();
     of_server_->idle();
   }
   switch_->flush();

@@ -121,6 +121,10 @@ class Daemon {
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 
+// Aborts with the registry's message: registering a command can fail only
+// by a programming error (a duplicate name).
+void must(std::optional<std::string> err);
+
 // An OfLogSink writing to `module` of `vlog`.
 OfLogSink log_sink(Vlog& vlog, std::string_view module);
 

@@ -14,8 +14,6 @@ namespace dpuflow::control {
 
 using namespace dataplane;
 
-namespace {
-
 void must(std::optional<std::string> err) {
   // Registration errors are programming errors (duplicate names); fail loudly.
   if (err) {
@@ -23,8 +21,6 @@ void must(std::optional<std::string> err) {
     std::abort();
   }
 }
-
-}  // namespace
 
 void Daemon::register_commands() {
   must(commands_.add("exit", "[--cleanup]", 0, 1, [this](std::span<const std::string>) {

@@ -27,13 +27,6 @@ using namespace dataplane;
 
 namespace {
 
-void must(std::optional<std::string> err) {
-  if (err) {
-    fmt::print(stderr, "dpuflowd: command registry: {}\n", *err);
-    std::abort();
-  }
-}
-
 uint64_t mono_ns() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                    std::chrono::steady_clock::now().time_since_epoch())

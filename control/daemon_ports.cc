@@ -135,12 +135,6 @@ std::optional<std::string> Daemon::del_port(const std::string& name) {
 }
 
 void Daemon::register_port_commands() {
-  auto must = [](std::optional<std::string> err) {
-    if (err) {
-      fmt::print(stderr, "dpuflowd: command registry: {}\n", *err);
-      std::abort();
-    }
-  };
   must(commands_.add("dpuflow/add-port", "NAME DEVARGS [OFPORT]", 2, 3,
                      [this](std::span<const std::string> args) {
     PortSpec p;

@@ -141,6 +141,17 @@ void Datapath::wait_pmds_quiescent() {
   }
 }
 
+XlateIn Datapath::xlate_in(const Pipeline& pipeline, const FlowKey& flow, uint32_t packet_len) {
+  XlateIn in;
+  in.pipeline = &pipeline;
+  in.ports = &xlate_ports_;
+  in.recirc = &recirc_;
+  in.flow = flow;
+  in.allow_side_effects = true;
+  in.packet_len = packet_len;
+  return in;
+}
+
 DpTranslation Datapath::translate(const FlowKey& flow, uint32_t packet_len, bool collect_rules) {
   DpTranslation t;
   std::shared_ptr<const Pipeline> pipeline = versions_.load();
@@ -148,13 +159,7 @@ DpTranslation Datapath::translate(const FlowKey& flow, uint32_t packet_len, bool
   std::vector<const Rule*> raw;
   RuleCollector collector(raw);
   std::lock_guard lock(xlate_mutex_);
-  XlateIn in;
-  in.pipeline = pipeline.get();
-  in.ports = &xlate_ports_;
-  in.recirc = &recirc_;
-  in.flow = flow;
-  in.allow_side_effects = true;
-  in.packet_len = packet_len;
+  XlateIn in = xlate_in(*pipeline, flow, packet_len);
   in.tracer = collect_rules ? &collector : nullptr;
   const uint32_t recirc_id = host32(flow.recirc_id);
   if (recirc_id != 0) {
@@ -189,14 +194,8 @@ DpTranslation Datapath::translate_actions(const FlowKey& flow, const ActionList&
   st.actions = actions;
   st.conntracked = (flow.ct_state & be32(kCsTracked)) != 0;
   std::lock_guard lock(xlate_mutex_);
-  XlateIn in;
-  in.pipeline = pipeline.get();
-  in.ports = &xlate_ports_;
-  in.recirc = &recirc_;
-  in.flow = flow;
+  XlateIn in = xlate_in(*pipeline, flow, packet_len);
   in.frozen = &st;
-  in.allow_side_effects = true;
-  in.packet_len = packet_len;
   t.out = xlate(in);
   return t;
 }

@@ -150,6 +150,8 @@ class Datapath {
     std::atomic<uint16_t> of_port{kOfppNone};
   };
   void rebuild_xlate_ports();
+  // The common part of a translation's input; caller holds xlate_mutex_.
+  XlateIn xlate_in(const Pipeline& pipeline, const FlowKey& flow, uint32_t packet_len);
   void wait_pmds_quiescent();
 
   PipelineVersions& versions_;

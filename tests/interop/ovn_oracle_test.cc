@@ -31,6 +31,7 @@
 #include "dataplane/packet/parse.h"
 #include "dataplane/pipeline/pipeline.h"
 #include "dataplane/pipeline/xlate.h"
+#include "tests/common/scenario_files.h"
 #include "tests/interop/oracle.h"
 
 namespace dpuflow::testing {
@@ -63,16 +64,7 @@ const Scenario& scenario(const std::string& name) {
   auto it = cache.find(name);
   if (it != cache.end()) return it->second;
   std::string d = test_data_dir() + "/ovn-scenarios/" + name + "/";
-  control::ScenarioFiles f;
-  auto opt = [&](const char* file) {
-    return std::filesystem::exists(d + file) ? d + file : std::string();
-  };
-  f.flows = d + "flows.txt";
-  f.groups = opt("groups.txt");
-  f.meters = opt("meters.txt");
-  f.tlv_map = opt("tlv-map.txt");
-  f.dp_ports = opt("dp-ports.txt");
-  f.ofports = opt("ofport-iface-map.csv");
+  control::ScenarioFiles f = dpuflow::testing::scenario_files(d);
   std::string underlay = read_file(d + "underlay.txt");
   if (!underlay.empty()) {
     std::string line, last;

@@ -28,6 +28,7 @@
 #include "dataplane/datapath/revalidator.h"
 #include "dataplane/packet/builder.h"
 #include "dataplane/packet/parse.h"
+#include "tests/common/scenario_files.h"
 
 // ---- allocation counting (for the no-allocation test) ----------------------
 // The replacement operators below pair malloc/free themselves; GCC cannot
@@ -98,17 +99,7 @@ std::string data_dir() {
 }
 
 control::Scenario load(const std::string& name) {
-  const std::string d = data_dir() + "/ovn-scenarios/" + name + "/";
-  control::ScenarioFiles f;
-  auto opt = [&](const char* file) {
-    return std::filesystem::exists(d + file) ? d + file : std::string();
-  };
-  f.flows = d + "flows.txt";
-  f.groups = opt("groups.txt");
-  f.meters = opt("meters.txt");
-  f.tlv_map = opt("tlv-map.txt");
-  f.dp_ports = opt("dp-ports.txt");
-  f.ofports = opt("ofport-iface-map.csv");
+  const control::ScenarioFiles f = testing::scenario_files(data_dir() + "/ovn-scenarios/" + name);
   std::string err;
   auto s = control::load_scenario(f, &err);
   if (!s) ADD_FAILURE() << name << ": " << err;
