@@ -63,6 +63,7 @@ struct DaemonOptions {
   std::vector<std::string> eal_args;    // extra EAL arguments
   uint32_t n_mbufs = 8192;
   size_t eal_memory_mb = 256;           // EAL -m (without hugepages it is heap memory)
+  dataplane::DatapathConfig datapath;   // caches, idle time, flow limit, upcall rate
 };
 
 class Daemon {

@@ -87,8 +87,7 @@ FlowKey controller_packet_key(const Match& metadata, uint16_t in_port,
 }  // namespace
 
 std::optional<std::string> Daemon::start_datapath() {
-  DatapathConfig cfg;
-  dp_ = std::make_unique<Datapath>(versions_, cfg);
+  dp_ = std::make_unique<Datapath>(versions_, opts_.datapath);
   // PMD i transmits on queue i, the control thread on queue n_pmds (ports
   // with fewer queues are shared under a lock).
   for (unsigned i = 0; i < std::max(1u, opts_.n_pmds); i++) {
