@@ -244,6 +244,54 @@ uint32_t flow_key_hash(const FlowKey& key, uint32_t basis) {
   return acc_finish4(a0, a1, a2, a3, static_cast<uint32_t>(kKeyWords));
 }
 
+namespace {
+
+// The 8-byte words of FlowKey that tell packets apart in practice: the
+// tunnel's id and addresses, the metadata run from skb_priority to
+// ct_mark (dp_hash, in_port, recirc_id, ct_state, ct_zone), Ethernet and
+// VLANs, IPv4/ARP addresses, IPv6 addresses, the fragment/TOS/TTL/proto
+// word, the ND target and the L4 ports.  Computed once, at compile time.
+constexpr size_t word_of(size_t ofs) { return ofs / 8; }
+struct PacketWords {
+  uint8_t idx[40];
+  size_t n = 0;
+  constexpr void add_range(size_t begin, size_t end) {
+    for (size_t w = word_of(begin); w <= word_of(end - 1); ++w) {
+      bool seen = false;
+      for (size_t i = 0; i < n; ++i) seen |= idx[i] == w;
+      if (!seen) idx[n++] = static_cast<uint8_t>(w);
+    }
+  }
+};
+constexpr PacketWords make_packet_words() {
+  PacketWords p{};
+  p.add_range(offsetof(FlowKey, tun_id), offsetof(FlowKey, tun_dst) + 4);
+  p.add_range(offsetof(FlowKey, skb_priority), offsetof(FlowKey, ct_mark) + 4);
+  p.add_range(offsetof(FlowKey, dl_dst), offsetof(FlowKey, vlans) + sizeof(VlanHdr) * 2);
+  p.add_range(offsetof(FlowKey, nw_src), offsetof(FlowKey, nw_dst) + 4);
+  p.add_range(offsetof(FlowKey, ipv6_src), offsetof(FlowKey, ipv6_dst) + 16);
+  p.add_range(offsetof(FlowKey, nw_frag), offsetof(FlowKey, nw_proto) + 1);
+  p.add_range(offsetof(FlowKey, nd_target), offsetof(FlowKey, nd_target) + 16);
+  p.add_range(offsetof(FlowKey, tp_src), offsetof(FlowKey, tp_dst) + 2);
+  return p;
+}
+constexpr PacketWords kPacketWords = make_packet_words();
+static_assert(kPacketWords.n <= sizeof(kPacketWords.idx), "grow PacketWords::idx");
+
+}  // namespace
+
+uint32_t flow_key_packet_hash(const FlowKey& key) {
+  // Four independent lanes, so the multiplies of successive words overlap
+  // instead of waiting on one another.
+  uint64_t lane[4] = {0x27d4eb2f165667c5ULL, kPrime1, kPrime2, 0x165667b19e3779f9ULL};
+  for (size_t i = 0; i < kPacketWords.n; ++i) {
+    uint64_t& a = lane[i & 3];
+    a = rotl64(a ^ (key_word(key, kPacketWords.idx[i]) * kPrime2), 31) * kPrime1;
+  }
+  const uint64_t h = rotl64(lane[0], 1) + rotl64(lane[1], 7) + rotl64(lane[2], 12) + rotl64(lane[3], 18);
+  return static_cast<uint32_t>(fmix64(h));
+}
+
 struct Dpcls::Subtable : SubtableImpl {
   using SubtableImpl::SubtableImpl;
 };

@@ -29,6 +29,12 @@ namespace dpuflow::dataplane {
 // as the packet's flow hash when the NIC gave none.
 uint32_t flow_key_hash(const FlowKey& key, uint32_t basis = 0);
 
+// A cheaper hash for the EMC and the packet's flow hash: only the ~20
+// words where packets differ in practice (addresses, ports, in_port,
+// recirc_id, tunnel, ct state).  Keys differing elsewhere collide, which
+// costs the EMC a slot, never correctness (it compares whole keys).
+uint32_t flow_key_packet_hash(const FlowKey& key);
+
 class Dpcls {
  public:
   Dpcls();

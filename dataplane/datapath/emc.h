@@ -28,7 +28,8 @@ class Emc {
   static constexpr size_t kEntries = 8192;  // power of two
   explicit Emc(uint32_t insert_inv_prob = 100);
 
-  // The megaflow cached for `key` (hash = flow_key_hash(key)), or nullptr.
+  // The megaflow cached for `key` (hash: flow_key_packet_hash(key) on the
+  // packet path; any function of the key works), or nullptr.
   Megaflow* lookup(const FlowKey& key, uint32_t hash);
   // Maybe caches key -> mf (see the design note).
   void insert(const FlowKey& key, uint32_t hash, Megaflow* mf);

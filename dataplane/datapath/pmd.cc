@@ -167,7 +167,7 @@ void Pmd::process(uint16_t in_port, PacketPool& pool, DpPacket* pkts, size_t n) 
 void Pmd::execute(const DpActions& acts, PacketPool& pool, DpPacket pkt, const FlowKey& md) {
   refresh_pipeline();
   pool_ = &pool;
-  ExecEnv env{&pool, &meters_, &pipeline_->tlv_map(), now_ns(), flow_key_hash(md)};
+  ExecEnv env{&pool, &meters_, &pipeline_->tlv_map(), now_ns(), flow_key_packet_hash(md)};
   execute_actions(acts, pkt, md, env, out_);
   handle_exec_out(0);
 }
@@ -185,7 +185,7 @@ void Pmd::run_pass(DpPacket* pkts, FlowKey* keys, size_t n, uint32_t depth) {
     const ParseResult pr = parse_packet(std::span<const uint8_t>(pkts[i].data, pkts[i].len), keys[i]);
     alive[i] = pr.status != ParseStatus::kTruncatedL2;
     if (!alive[i]) drop(pkts[i], DropReason::kMalformed);
-    hashes[i] = flow_key_hash(keys[i]);
+    hashes[i] = flow_key_packet_hash(keys[i]);
     mfs[i] = nullptr;
   }
 

@@ -406,6 +406,48 @@ TEST(FlowKeyHash, EverySingleBitFlipChangesTheHash) {
 // Keys that differ only in one small field (a port) must still spread over
 // both EMC slot ranges (bits 0-12 and 13-25): no slot gets more than a few
 // times its fair share.
+// The packet hash changes with every field packets differ in, and only
+// depends on the key (two equal keys, equal hashes).
+TEST(FlowKeyHash, PacketHashCoversTheFieldsPacketsDifferIn) {
+  FlowKey base{};
+  base.in_port = be16(1);
+  base.dl_type = be16(kEthTypeIp);
+  base.nw_src = be32(0x0a000001);
+  base.nw_dst = be32(0x0a000002);
+  base.nw_proto = kIpProtoTcp;
+  base.tp_src = be16(1000);
+  base.tp_dst = be16(80);
+  const uint32_t h = flow_key_packet_hash(base);
+  FlowKey same = base;
+  EXPECT_EQ(flow_key_packet_hash(same), h);
+  using Mut = void (*)(FlowKey&);
+  const std::pair<const char*, Mut> muts[] = {
+      {"in_port", [](FlowKey& k) { k.in_port = be16(2); }},
+      {"recirc_id", [](FlowKey& k) { k.recirc_id = be32(7); }},
+      {"dp_hash", [](FlowKey& k) { k.dp_hash = be32(9); }},
+      {"ct_state", [](FlowKey& k) { k.ct_state = be32(kCsTracked | kCsEstablished); }},
+      {"ct_zone", [](FlowKey& k) { k.ct_zone = be16(3); }},
+      {"tun_id", [](FlowKey& k) { k.tun_id = be64(5); }},
+      {"tun_src", [](FlowKey& k) { k.tun_src = be32(0xc0a80001); }},
+      {"dl_src", [](FlowKey& k) { k.dl_src[5] = 1; }},
+      {"dl_dst", [](FlowKey& k) { k.dl_dst[0] = 1; }},
+      {"vlan", [](FlowKey& k) { k.vlans[0].tci = be16(0x1000 | 10); }},
+      {"nw_src", [](FlowKey& k) { k.nw_src = be32(0x0a000009); }},
+      {"nw_dst", [](FlowKey& k) { k.nw_dst = be32(0x0a000009); }},
+      {"ipv6_dst", [](FlowKey& k) { k.ipv6_dst[15] = 1; }},
+      {"nw_proto", [](FlowKey& k) { k.nw_proto = kIpProtoUdp; }},
+      {"nw_ttl", [](FlowKey& k) { k.nw_ttl = 3; }},
+      {"nd_target", [](FlowKey& k) { k.nd_target[0] = 0xfe; }},
+      {"tp_src", [](FlowKey& k) { k.tp_src = be16(1001); }},
+      {"tp_dst", [](FlowKey& k) { k.tp_dst = be16(81); }},
+  };
+  for (const auto& [name, mut] : muts) {
+    FlowKey k = base;
+    mut(k);
+    EXPECT_NE(flow_key_packet_hash(k), h) << name;
+  }
+}
+
 TEST(FlowKeyHash, SequentialPortsSpreadOverSlots) {
   constexpr size_t kSlots = 8192;
   std::vector<uint32_t> lo(kSlots), hi(kSlots);
