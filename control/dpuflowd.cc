@@ -83,6 +83,16 @@ int main(int argc, char** argv) {
   app.add_option("--pmd-cores", opts.pmd_cores, "pin PMD i to the i-th core listed");
   app.add_option("--eal-cores", opts.eal_cores, "the EAL's -l core list")->capture_default_str();
   app.add_option("--eal-arg", opts.eal_args, "an extra EAL argument (repeatable)");
+  app.add_option("--mbufs", opts.n_mbufs,
+                 "packet buffers in the pool (a net_pcap port with infinite_rx needs one per "
+                 "frame of its file)")
+      ->capture_default_str()
+      ->check(CLI::Range(1024u, 16u * 1024u * 1024u));
+  app.add_option("--upcall-rate", opts.datapath.upcall_rate,
+                 "upcalls per second per PMD (0: unlimited)")
+      ->capture_default_str();
+  app.add_option("--max-idle", opts.datapath.max_idle_ms, "ms before an idle megaflow expires")
+      ->capture_default_str();
   app.set_version_flag("--version", std::string("dpuflowd ") + DPUFLOW_VERSION);
   CLI11_PARSE(app, argc, argv);
 
@@ -101,6 +111,9 @@ int main(int argc, char** argv) {
     if (given("--pmd-cores")) file.pmd_cores = opts.pmd_cores;
     if (given("--eal-cores")) file.eal_cores = opts.eal_cores;
     if (given("--eal-arg")) file.eal_args = opts.eal_args;
+    if (given("--mbufs")) file.n_mbufs = opts.n_mbufs;
+    if (given("--upcall-rate")) file.datapath.upcall_rate = opts.datapath.upcall_rate;
+    if (given("--max-idle")) file.datapath.max_idle_ms = opts.datapath.max_idle_ms;
     file.unixctl = opts.unixctl;
     file.pidfile = opts.pidfile;
     opts = std::move(file);
