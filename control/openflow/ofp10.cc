@@ -46,8 +46,30 @@ std::optional<Match> decode_nxm(const uint8_t* p, size_t len, const TlvMap& tlv,
     const size_t n = 4 + (h & 0xff);
     if (ofs + n > len) break;  // decode_oxm_tlvs reports it
     if (h == kNxmCookie || h == kNxmCookieW) {
-      *cookie = rd64(p + ofs + 4);
-      *cookie_mask = h == kNxmCookieW ? rd64(p + ofs + 12) : UINT64_MAX;
+      const uint64_t value = rd64(p + ofs + 4);
+      const uint64_t mask = h == kNxmCookieW ? rd64(p + ofs + 12) : UINT64_MAX;
+      // As OVS's nx_pull_raw(): value bits outside the mask, or a second
+      // cookie after one with a nonzero mask, are errors, reported after
+      // any error in the entries before this one.
+      std::optional<OfpError> bad;
+      if ((value & ~mask) != 0) {
+        bad = OfpError::kMatchBadWildcards;
+      } else if (*cookie_mask != 0) {
+        bad = OfpError::kMatchDupField;
+      }
+      if (bad) {
+        MatchDecodeError me;
+        if (!decode_oxm_tlvs(rest, tlv, &me)) {
+          if (err != nullptr) {
+            *err = WireError{from_match_error(me.code), base + me.offset, me.message};
+          }
+        } else if (err != nullptr) {
+          *err = WireError{*bad, base + ofs, "NXM_NX_COOKIE"};
+        }
+        return std::nullopt;
+      }
+      *cookie = value;
+      *cookie_mask = mask;
     } else {
       rest.insert(rest.end(), p + ofs, p + ofs + n);
     }
@@ -231,11 +253,12 @@ std::optional<FlowMod> decode_nx_flow_mod(std::span<const uint8_t> msg, bool tab
   auto m = decode_nxm(p + 48, match_len, tlv, &filter, &filter_mask, 48, err);
   if (!m) return std::nullopt;
   fm.spec.match = *m;
-  if (!finish_flow_mod(fm, command, table_id_ext, cookie, 24, err)) return std::nullopt;
-  if (fm.command == FlowModCommand::kAdd && filter_mask != 0) {
+  // ofputil_decode_flow_mod() checks this before the command itself.
+  if ((command & 0xff) == static_cast<uint8_t>(FlowModCommand::kAdd) && filter_mask != 0) {
     if (err != nullptr) *err = WireError{OfpError::kNxmInvalid, 48, "ADD with a cookie filter"};
     return std::nullopt;
   }
+  if (!finish_flow_mod(fm, command, table_id_ext, cookie, 24, err)) return std::nullopt;
   fm.cookie = filter;
   fm.cookie_mask = filter_mask;
   WireError ae;

@@ -75,6 +75,7 @@ constexpr Row kRows[] = {
     {E::kDupInst, "OFPBIC_DUP_INST", none(), onf(2600), of(3, 9)},
     {E::kMatchBadType, "OFPBMC_BAD_TYPE", none(), of(4, 0), of(4, 0)},
     {E::kMatchBadLen, "OFPBMC_BAD_LEN", none(), of(4, 1), of(4, 1)},
+    {E::kMatchBadWildcards, "OFPBMC_BAD_WILDCARDS", nx10(1, 262), of(4, 5), of(4, 5)},
     {E::kMatchBadField, "OFPBMC_BAD_FIELD", nx10(0, 263), of(4, 6), of(4, 6)},
     {E::kMatchBadValue, "OFPBMC_BAD_VALUE", nx10(1, 258), of(4, 7), of(4, 7)},
     {E::kMatchBadMask, "OFPBMC_BAD_MASK", nx10(1, 259), of(4, 8), of(4, 8)},

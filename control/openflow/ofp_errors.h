@@ -26,8 +26,8 @@ enum class OfpError : uint8_t {
   kUnknownInst, kUnsupInst, kInstBadTableId, kInstBadExperimenter, kInstBadExpType, kInstBadLen,
   kDupInst,
   // OFPBMC_*
-  kMatchBadType, kMatchBadLen, kMatchBadField, kMatchBadValue, kMatchBadMask, kMatchBadPrereq,
-  kMatchDupField,
+  kMatchBadType, kMatchBadLen, kMatchBadWildcards, kMatchBadField, kMatchBadValue, kMatchBadMask,
+  kMatchBadPrereq, kMatchDupField,
   // OFPFMFC_*
   kFlowModUnknown, kFlowModTableFull, kFlowModBadTableId, kFlowModOverlap, kFlowModBadTimeout,
   kFlowModBadCommand, kFlowModBadFlags, kInvalidTlvField,

@@ -26,6 +26,12 @@ std::optional<Match> decode_match(std::span<const uint8_t> in, size_t base, cons
   if (in.size() < 4) return fail(OfpError::kMatchBadLen, base, "truncated match");
   const uint16_t type = rd16(in.data());
   const uint16_t len = rd16(in.data() + 2);
+  // OFPMT_STANDARD (ofp11_match) must be exactly 88 bytes
+  // (ofputil_pull_ofp11_match()).  OVS decodes an 88-byte one; we do not
+  // decode that form and refuse it as a type we lack.
+  if (type == 0 && (len != 88 || in.size() < 88)) {
+    return fail(OfpError::kMatchBadLen, base, fmt::format("standard match length {}", len));
+  }
   if (type != 1) return fail(OfpError::kMatchBadType, base, fmt::format("match type {}", type));
   const size_t padded = (len + 7u) / 8 * 8;
   if (len < 4 || padded > in.size()) {
@@ -46,20 +52,28 @@ std::optional<FlowMod> decode_flow_mod(std::span<const uint8_t> msg, const TlvMa
     if (err != nullptr) *err = WireError{e, at, std::move(m)};
     return std::nullopt;
   };
-  if (msg.size() < 56) return fail(OfpError::kBadLen, 0, "flow_mod shorter than 56 bytes");
+  // ofp11_flow_mod is 48 bytes, then the match and instructions in 8-byte
+  // units (ofpraw_check_length()); a 48-byte message has no match, which
+  // the match decoder reports.
+  if (msg.size() < 48) return fail(OfpError::kBadLen, 0, "flow_mod shorter than 48 bytes");
   if (msg.size() % 8 != 0) return fail(OfpError::kBadLen, 0, "flow_mod length not a multiple of 8");
   const uint8_t version = msg[0];
   const uint8_t* p = msg.data();
   FlowMod fm;
+  // The checks run in ofputil_decode_flow_mod()'s order, so that a message
+  // with several faults gets OVS's error: match, table, out_port, command,
+  // instructions, flags, then the instructions against the table.
+  size_t used = 0;
+  auto m = decode_match(msg.subspan(48), 48, tlv, &used, err);
+  if (!m) return std::nullopt;
+  fm.spec.match = *m;
   const uint64_t cookie = rd64(p + 8);
   const uint64_t cookie_mask = rd64(p + 16);
   const uint8_t table = p[24];
   const uint8_t command = p[25];
-  if (command > 4) return fail(OfpError::kFlowModBadCommand, 25, fmt::format("command {}", command));
-  fm.command = static_cast<FlowModCommand>(command);
   // OpenFlow 1.2+ allows table 255 (all tables) only for deletes.
-  if (table == kTableAll && fm.command != FlowModCommand::kDelete &&
-      fm.command != FlowModCommand::kDeleteStrict) {
+  if (table == kTableAll && command != static_cast<uint8_t>(FlowModCommand::kDelete) &&
+      command != static_cast<uint8_t>(FlowModCommand::kDeleteStrict)) {
     return fail(OfpError::kFlowModBadTableId, 24, "table 255 is only for deletes");
   }
   fm.spec.table = table;
@@ -71,10 +85,10 @@ std::optional<FlowMod> decode_flow_mod(std::span<const uint8_t> msg, const TlvMa
   if (!op) return fail(OfpError::kBadOutPort, 36, fmt::format("out_port {:#x}", out_port));
   fm.out_port = *op;
   fm.out_group = rd32(p + 40);
-  fm.spec.flags = rd16(p + 44);
-  if ((fm.spec.flags & ~kKnownFlowModFlags) != 0) {
-    return fail(OfpError::kFlowModBadFlags, 44, fmt::format("flags {:#x}", fm.spec.flags));
+  if (command > 4) {
+    return fail(OfpError::kFlowModBadCommand, 25, fmt::format("command {}", command));
   }
+  fm.command = static_cast<FlowModCommand>(command);
   if (version >= kOfp15 && fm.command == FlowModCommand::kAdd) fm.spec.importance = rd16(p + 46);
   if (fm.command == FlowModCommand::kAdd) {
     fm.spec.cookie = cookie;
@@ -83,10 +97,6 @@ std::optional<FlowMod> decode_flow_mod(std::span<const uint8_t> msg, const TlvMa
     fm.cookie = cookie;
     fm.cookie_mask = cookie_mask;
   }
-  size_t used = 0;
-  auto m = decode_match(msg.subspan(48), 48, tlv, &used, err);
-  if (!m) return std::nullopt;
-  fm.spec.match = *m;
   WireError ie;
   auto acts = decode_instructions(msg.subspan(48 + used), version, tlv, &ie);
   if (!acts) {
@@ -95,6 +105,10 @@ std::optional<FlowMod> decode_flow_mod(std::span<const uint8_t> msg, const TlvMa
     return std::nullopt;
   }
   fm.spec.actions = std::move(*acts);
+  fm.spec.flags = rd16(p + 44);
+  if ((fm.spec.flags & ~kKnownFlowModFlags) != 0) {
+    return fail(OfpError::kFlowModBadFlags, 44, fmt::format("flags {:#x}", fm.spec.flags));
+  }
   for (const Action& a : fm.spec.actions) {
     if (const auto* g = std::get_if<ActGotoTable>(&a); g != nullptr && g->table <= table) {
       if (table != kTableAll) {

@@ -80,6 +80,7 @@ std::vector<uint8_t> encode_echo_reply(std::span<const uint8_t> request) {
 OfpError from_match_error(MatchError e) {
   switch (e) {
     case MatchError::kBadLen: return OfpError::kMatchBadLen;
+    case MatchError::kBadWildcards: return OfpError::kMatchBadWildcards;
     case MatchError::kBadField: return OfpError::kMatchBadField;
     case MatchError::kBadMask: return OfpError::kMatchBadMask;
     case MatchError::kBadPrereq: return OfpError::kMatchBadPrereq;

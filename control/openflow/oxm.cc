@@ -140,6 +140,7 @@ std::vector<uint8_t> encode_ofp_match(const Match& m, const TlvMap& tlv) {
 const char* match_error_name(MatchError e) {
   switch (e) {
     case MatchError::kBadLen: return "OFPBMC_BAD_LEN";
+    case MatchError::kBadWildcards: return "OFPBMC_BAD_WILDCARDS";
     case MatchError::kBadField: return "OFPBMC_BAD_FIELD";
     case MatchError::kBadMask: return "OFPBMC_BAD_MASK";
     case MatchError::kBadPrereq: return "OFPBMC_BAD_PREREQ";
@@ -170,32 +171,56 @@ std::optional<Match> decode_oxm_tlvs(std::span<const uint8_t> in, const TlvMap& 
       hdr_len = 8;
     }
     const bool has_mask = (header & 0x100) != 0;
+    if ((header & 0xff) < hdr_len - 4) {
+      return fail(MatchError::kBadLen, ofs, fmt::format("TLV {:#010x} too short", header));
+    }
     const size_t payload = (header & 0xff) - (hdr_len - 4);
-    if ((header & 0xff) < hdr_len - 4 || in.size() - ofs - hdr_len < payload) {
+    // The value's width; a masked TLV's payload is value then mask, and an
+    // odd byte at its end is ignored, as OVS's nxm_field_bytes() does.
+    const size_t width = has_mask ? payload / 2 : payload;
+    // OVS (nxm_field_by_header()) looks a field up by its header with the
+    // length a value of `width` bytes would have: a known field of another
+    // length is an unknown field, except tun_metadataN (variable length).
+    const FieldDesc* d = field_by_header(header, experimenter);
+    if (d != nullptr && !is_tun_metadata(d->id)) {
+      const bool nxm = d->nxm_header != 0 && (header >> 16) == (d->nxm_header >> 16);
+      const size_t expect = ((nxm ? d->nxm_header : d->oxm_header) & 0xff) - (hdr_len - 4);
+      if (width != expect) d = nullptr;
+    }
+    std::optional<ResolvedField> rf;
+    if (d != nullptr) {
+      rf = resolve_field(*d, &tlv);
+      if (!rf || rf->n_bytes == 0) {
+        return fail(MatchError::kInvalidTlvField, ofs, fmt::format("{} is not mapped", d->name));
+      }
+    }
+    // Then, for a known field or not (nx_pull_entry__()): the payload must
+    // fit, and a mask must cover every 1-bit of the value.
+    if (in.size() - ofs - hdr_len < payload) {
       return fail(MatchError::kBadLen, ofs, fmt::format("TLV {:#010x} overruns the match", header));
     }
-    const FieldDesc* d = field_by_header(header, experimenter);
+    const uint8_t* p = in.data() + ofs + hdr_len;
+    bool mask_all_zeros = true, mask_all_ones = true;
+    for (size_t i = 0; has_mask && i < width; ++i) {
+      if ((p[i] & ~p[width + i]) != 0) {
+        return fail(MatchError::kBadWildcards, ofs,
+                    fmt::format("TLV {:#010x}: value has 1-bits outside the mask", header));
+      }
+      mask_all_zeros &= p[width + i] == 0x00;
+      mask_all_ones &= p[width + i] == 0xff;
+    }
     if (d == nullptr) {
       return fail(MatchError::kBadField, ofs, fmt::format("unknown field {:#010x}", header));
     }
-    auto rf = resolve_field(*d, &tlv);
-    if (!rf || rf->n_bytes == 0) {
-      return fail(MatchError::kInvalidTlvField, ofs, fmt::format("{} is not mapped", d->name));
-    }
-    const size_t width = has_mask ? payload / 2 : payload;
-    const size_t expect = is_tun_metadata(d->id)
-                              ? rf->n_bytes
-                              : (((d->nxm_header != 0 && (header >> 16) == (d->nxm_header >> 16))
-                                      ? d->nxm_header
-                                      : d->oxm_header) & 0xff) - (hdr_len - 4);
     // ovs-ofctl writes a tun_metadataN value in as few bytes as it needs
     // (it has no TLV map); OVS takes any length up to the mapped one.
-    const bool short_ok = is_tun_metadata(d->id) && width > 0 && width <= expect;
-    if ((has_mask && payload % 2 != 0) || (width != expect && !short_ok)) {
+    if (is_tun_metadata(d->id) && (width == 0 || width > rf->n_bytes)) {
       return fail(MatchError::kBadLen, ofs,
-                  fmt::format("{}: {} bytes, expected {}", d->name, width, expect));
+                  fmt::format("{}: {} bytes, expected {}", d->name, width, rf->n_bytes));
     }
-    if (has_mask && d->maskable == Maskable::kNo) {
+    // mf_is_mask_valid(): a field that takes no mask still takes an
+    // all-zeros (wildcard) or all-ones (exact) one.
+    if (has_mask && d->maskable == Maskable::kNo && !mask_all_zeros && !mask_all_ones) {
       return fail(MatchError::kBadMask, ofs, fmt::format("{} cannot be masked", d->name));
     }
     if (!prereqs_satisfied(*d, m)) {
@@ -205,7 +230,11 @@ std::optional<Match> decode_oxm_tlvs(std::span<const uint8_t> in, const TlvMap& 
     if (!read_field(*rf, m.mask).is_zero()) {
       return fail(MatchError::kDupField, ofs, fmt::format("{} appears twice", d->name));
     }
-    const uint8_t* p = in.data() + ofs + hdr_len;
+    // OVS's mf_set(): an all-ones mask is an exact match and an all-zeros
+    // one leaves the field wild.  (A field that takes masks is kept as its
+    // mask says, as before.)
+    const bool non_maskable = d->maskable == Maskable::kNo;
+    const bool masked = has_mask && !(non_maskable && mask_all_ones);
     auto value_of = [&](const uint8_t* b) {
       FieldValue v;
       v.n_bytes = field_value_bytes(*rf);
@@ -215,7 +244,7 @@ std::optional<Match> decode_oxm_tlvs(std::span<const uint8_t> in, const TlvMap& 
       return v;
     };
     FieldValue value = value_of(p);
-    FieldValue mask = has_mask ? value_of(p + width) : field_all_ones(*rf);
+    FieldValue mask = masked ? value_of(p + width) : field_all_ones(*rf);
     ResolvedField target = *rf;
     if (d->id == FieldId::kVlanVid || d->id == FieldId::kVlanPcp) {
       // OXM_OF_VLAN_VID is 13 bits: the VID and OFPVID_PRESENT (0x1000),
@@ -223,7 +252,7 @@ std::optional<Match> decode_oxm_tlvs(std::span<const uint8_t> in, const TlvMap& 
       // OXM_OF_VLAN_PCP sets the PCP bits and requires a tag (CFI), as OVS
       // match_set_vlan_pcp() does.
       const uint16_t v = static_cast<uint16_t>(p[0] << 8 | (width > 1 ? p[1] : 0));
-      const uint16_t mk = has_mask ? static_cast<uint16_t>(p[width] << 8 | p[width + 1]) : 0xffff;
+      const uint16_t mk = masked ? static_cast<uint16_t>(p[width] << 8 | p[width + 1]) : 0xffff;
       uint16_t tci = 0, tci_mask = 0;
       if (d->id == FieldId::kVlanVid) {
         tci_mask = mk & 0x1fff;
@@ -236,10 +265,12 @@ std::optional<Match> decode_oxm_tlvs(std::span<const uint8_t> in, const TlvMap& 
       value = FieldValue::from_u64(tci, 2);
       mask = FieldValue::from_u64(tci_mask, 2);
     }
-    m.set_field_masked(target, value, mask);
-    // As OVS: ICMP type/code match the whole 16-bit port word.
-    if (d->id == FieldId::kIcmpv4Type || d->id == FieldId::kIcmpv6Type) m.mask.tp_src = 0xffff;
-    if (d->id == FieldId::kIcmpv4Code || d->id == FieldId::kIcmpv6Code) m.mask.tp_dst = 0xffff;
+    if (!(non_maskable && has_mask && mask_all_zeros)) {
+      m.set_field_masked(target, value, mask);
+      // As OVS: ICMP type/code match the whole 16-bit port word.
+      if (d->id == FieldId::kIcmpv4Type || d->id == FieldId::kIcmpv6Type) m.mask.tp_src = 0xffff;
+      if (d->id == FieldId::kIcmpv4Code || d->id == FieldId::kIcmpv6Code) m.mask.tp_dst = 0xffff;
+    }
     if (d->prereq != Prereq::kNone && m.mask.packet_type == 0) {
       m.mask.packet_type = 0xffffffff;
       m.value.packet_type = be32(kPtEth);

@@ -10,6 +10,11 @@
 // - Fields come in prerequisite order (metadata, Ethernet, L3, L4), because
 //   OVS checks each field's prerequisites as it reads it.
 // - tun_metadataN takes its length from the TLV map.
+// - Decoding checks each TLV in the order of OVS's nx_pull_entry__() and
+//   nx_pull_raw(), so a TLV with several faults gets OVS's error: header
+//   length, field (looked up with its length, so a known field of another
+//   length is unknown), payload length, mask consistency, mask validity,
+//   prerequisites, duplicates.
 //
 // Thread safety: pure functions.
 #pragma once
@@ -34,8 +39,9 @@ std::vector<uint8_t> encode_ofp_match(const dataplane::Match& m, const dataplane
 // connection code maps them to type/code per OpenFlow version).
 enum class MatchError : uint8_t {
   kBadLen,     // OFPBMC_BAD_LEN: a TLV or the match length does not add up
-  kBadField,   // OFPBMC_BAD_FIELD: unknown field (or unmapped tun_metadataN)
-  kBadMask,    // OFPBMC_BAD_MASK: a mask on a field that takes none
+  kBadWildcards,  // OFPBMC_BAD_WILDCARDS: value 1-bits where the mask has 0-bits
+  kBadField,   // OFPBMC_BAD_FIELD: unknown field, or a known one with another length
+  kBadMask,    // OFPBMC_BAD_MASK: a mask other than all-0s/all-1s on a field that takes none
   kBadPrereq,  // OFPBMC_BAD_PREREQ: a field before its prerequisites
   kDupField,   // OFPBMC_DUP_FIELD: a field twice
   kInvalidTlvField,  // NXFMFC_INVALID_TLV_FIELD: a tun_metadataN the TLV map lacks

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "control/openflow/ofp10.h"
 #include "control/openflow/switch.h"
 #include "dataplane/pipeline/pipeline.h"
 
@@ -107,13 +108,12 @@ const std::vector<Case>& corpus() {
        "ffffffff ffffffff ffffffff 0000 0000 " MATCH_ANY APPLY_OUTPUT1,
        AnyVersion(Of(1, 0))},
       // vconn_recv() encodes that error with ofperr_encode_reply(), i.e. in
-      // the offending message's version (0x04 here), with 1.3's codes.  We
-      // send it in the session's version (0x06).
+      // the offending message's version (0x04 here), with 1.3's codes.
       {"wrong_version_error_in_the_offending_version", k15, {},
        "0414 LLLL XXXXXXXX", InVersion(Of(1, 0), 0x04)},
       // vconn_recv() lets HELLO, ERROR and ECHO through in any version and
       // ofproto answers the echo (make_echo_reply() copies the request's
-      // version).  We send OFPBRC_BAD_VERSION.
+      // version).
       {"echo_request_in_another_version_is_answered", k15, {},
        "0402 LLLL XXXXXXXX 61626364", Reply(3)},
       {"experimenter_shorter_than_its_header", kBoth, {}, "vv04 LLLL XXXXXXXX 00002320",
@@ -125,7 +125,7 @@ const std::vector<Case>& corpus() {
       // SET_CONFIG is exactly 12 bytes.
       {"set_config_wrong_length", kBoth, {}, "vv09 LLLL XXXXXXXX 0000 ffff 0000", Of(1, 6)},
       // Fixed-size messages with a body: ofpraw_check_length() wants the
-      // exact length (extra_multiple 0).  We answer them.
+      // exact length (extra_multiple 0).
       {"barrier_request_with_a_body", kBoth, {}, "vv14 LLLL XXXXXXXX 00000000",
        Of(1, 6)},
       {"features_request_with_a_body", kBoth, {}, "vv05 LLLL XXXXXXXX 00000000",
@@ -143,7 +143,7 @@ const std::vector<Case>& corpus() {
        MP("0001") FLOW_STATS_BODY("fe") MATCH_ANY, Reply(19)},
       {"flow_stats_request_unknown_oxm_field", kBoth, {},
        MP("0001") FLOW_STATS_BODY("ff") "0001 000c 8000fe04 00000001 00000000", Of(4, 6)},
-      // The DESC request has no body (extra_multiple 0).  We answer it.
+      // The DESC request has no body (extra_multiple 0).
       {"desc_request_with_a_body", kBoth, {}, MP("0000") "00000000", Of(1, 6)},
 
       // ---- FLOW_MOD framing and fixed part (lib/ofp-flow.c
@@ -152,23 +152,23 @@ const std::vector<Case>& corpus() {
        "vv0e LLLL XXXXXXXX 0000000000000000 0000000000000000 00 00 0000 0000 8000 ffffffff",
        Of(1, 6)},
       // 48 bytes pass ofpraw_check_length(); ofputil_pull_ofp11_match() then
-      // finds no match header: OFPBMC_BAD_LEN.  We send OFPBRC_BAD_LEN.
-      {"DISABLED_flow_mod_without_a_match", kBoth, {}, FM_ADD, Of(4, 1)},
+      // finds no match header: OFPBMC_BAD_LEN.
+      {"flow_mod_without_a_match", kBoth, {}, FM_ADD, Of(4, 1)},
       // FLOW_MOD is ofp11_flow_mod + uint8_t[8][]: a length that is not a
-      // multiple of 8 is OFPBRC_BAD_LEN.  We read the 4 extra bytes as a
-      // truncated instruction (OFPBIC_BAD_LEN).
+      // multiple of 8 is OFPBRC_BAD_LEN (ofpraw_check_length()), before the
+      // 4 extra bytes are read as a truncated instruction.
       {"flow_mod_length_not_a_multiple_of_8", kBoth, {}, VALID_FLOW_MOD " 00000000",
        Of(1, 6)},
       {"flow_mod_table_255_add", kBoth, {}, FM("ff", "00", "0000") MATCH_ANY APPLY_OUTPUT1,
        Of(5, 2)},
       // ofputil_decode_flow_mod(): "OF1.2+ allows table_id == OFPTT_ALL only
-      // for deletes".  We take a MODIFY of table 255 as all tables.
+      // for deletes".
       {"flow_mod_table_255_modify", kBoth, {},
        FM("ff", "01", "0000") MATCH_ANY APPLY_OUTPUT1, Of(5, 2)},
       {"flow_mod_table_255_delete_accepted", kBoth, {}, FM("ff", "03", "0000") MATCH_ANY,
        Silent()},
       // Table 254 is ofproto-dpif's hidden TBL_INTERNAL, OFTABLE_READONLY:
-      // ofproto.c add_flow_init() answers OFPBRC_EPERM.  We add the flow.
+      // ofproto.c add_flow_init() answers OFPBRC_EPERM.
       {"flow_mod_add_to_readonly_table_254", kBoth, {},
        FM("fe", "00", "0000") MATCH_ANY APPLY_OUTPUT1, Of(1, 5)},
       {"flow_mod_bad_command", kBoth, {}, FM("00", "05", "0000") MATCH_ANY APPLY_OUTPUT1,
@@ -177,9 +177,21 @@ const std::vector<Case>& corpus() {
        Of(5, 7)},
       // ofputil_decode_flow_mod() reads the match before it looks at the
       // command and the flags, so a message with two faults gets the
-      // match's error.  We check the fixed part first (OFPFMFC_BAD_FLAGS).
-      {"DISABLED_flow_mod_bad_flags_and_bad_match_reports_the_match", kBoth, {},
+      // match's error (OFPBMC_BAD_FIELD).
+      {"flow_mod_bad_flags_and_bad_match_reports_the_match", kBoth, {},
        FM("00", "00", "0020") "0001 000c 8000fe04 00000001 00000000", Of(4, 6)},
+      // ... then the table (255 is for deletes only) before the command ...
+      {"flow_mod_bad_command_and_table_255_reports_the_table", kBoth, {},
+       FM("ff", "05", "0000") MATCH_ANY APPLY_OUTPUT1, Of(5, 2)},
+      // ... the command before the instructions ...
+      {"flow_mod_bad_command_and_bad_instruction_reports_the_command", kBoth, {},
+       FM("00", "05", "0000") MATCH_ANY "0063 0008 00000000", Of(5, 6)},
+      // ... the instructions before the flags ...
+      {"flow_mod_bad_flags_and_bad_instruction_reports_the_instruction", kBoth, {},
+       FM("00", "00", "0020") MATCH_ANY "0063 0008 00000000", Of(3, 0)},
+      // ... and the flags before ofpacts_check_consistency() (goto_table).
+      {"flow_mod_bad_flags_and_goto_backwards_reports_the_flags", kBoth, {},
+       FM("05", "00", "0020") MATCH_ANY "0001 0008 03 000000", Of(5, 7)},
       {"flow_mod_out_port_out_of_range", kBoth, {},
        "vv0e LLLL XXXXXXXX 0000000000000000 0000000000000000 00 03 0000 0000 8000 "
        "ffffffff 0000ff00 ffffffff 0000 0000 " MATCH_ANY,
@@ -189,8 +201,8 @@ const std::vector<Case>& corpus() {
       // nx_pull_entry__(); lib/ofp-match.c ofputil_pull_ofp11_match()) ----
       {"match_type_not_oxm", kBoth, {}, FM_ADD "0002 0004 00000000 " APPLY_OUTPUT1, Of(4, 0)},
       // OFPMT_STANDARD (type 0) is still decoded in 1.3/1.5 when it is 88
-      // bytes; any other length is OFPBMC_BAD_LEN.  We send OFPBMC_BAD_TYPE.
-      {"DISABLED_standard_match_with_a_wrong_length", kBoth, {},
+      // bytes; any other length is OFPBMC_BAD_LEN.
+      {"standard_match_with_a_wrong_length", kBoth, {},
        FM_ADD "0000 0004 00000000 " APPLY_OUTPUT1, Of(4, 1)},
       {"match_length_below_its_header", kBoth, {}, FM_ADD "0001 0002 00000000 " APPLY_OUTPUT1,
        Of(4, 1)},
@@ -203,22 +215,32 @@ const std::vector<Case>& corpus() {
       {"oxm_unknown_field", kBoth, {},
        FM_ADD "0001 000c 8000fe04 00000001 00000000 " APPLY_OUTPUT1, Of(4, 6)},
       // nxm_field_by_header() looks fields up with their length: eth_type
-      // with 4 bytes is no known field (OFPBMC_BAD_FIELD).  We send
-      // OFPBMC_BAD_LEN.
-      {"DISABLED_oxm_known_field_with_a_wrong_length", kBoth, {},
+      // with 4 bytes is no known field (OFPBMC_BAD_FIELD).
+      {"oxm_known_field_with_a_wrong_length", kBoth, {},
        FM_ADD "0001 000c 80000a04 00000800 00000000 " APPLY_OUTPUT1, Of(4, 6)},
+      // A masked entry is looked up with half its payload (rounded down,
+      // nxm_make_exact_header()), so eth_type with a 5-byte value+mask is
+      // eth_type, and its all-ones mask is accepted ("ip").
+      {"oxm_masked_field_with_an_odd_length_accepted", kBoth, {},
+       FM_ADD "0001 000d 80000b05 0800ffff00 000000 " APPLY_OUTPUT1, Silent()},
       // in_port cannot be masked: mf_is_mask_valid() accepts only an
       // all-zeros or all-ones mask for it.
       {"oxm_masked_non_maskable_field", kBoth, {},
        FM_ADD "0001 0010 80000108 00000001 0000ffff " APPLY_OUTPUT1, Of(4, 8)},
-      // ... so an all-ones mask is accepted.  We send OFPBMC_BAD_MASK.
-      {"DISABLED_oxm_non_maskable_field_with_an_all_ones_mask", kBoth, {},
+      // ... so an all-ones mask is accepted (in_port=1) ...
+      {"oxm_non_maskable_field_with_an_all_ones_mask", kBoth, {},
        FM_ADD "0001 0010 80000108 00000001 ffffffff " APPLY_OUTPUT1, Silent()},
+      // ... and so is an all-zeros one (the field stays wild).
+      {"oxm_non_maskable_field_with_an_all_zeros_mask", kBoth, {},
+       FM_ADD "0001 0010 80000108 00000000 00000000 " APPLY_OUTPUT1, Silent()},
       // is_mask_consistent(): value 1-bits outside the mask are
-      // OFPBMC_BAD_WILDCARDS (4,5).  We accept the match.
-      {"DISABLED_oxm_value_bits_outside_the_mask", kBoth, {},
+      // OFPBMC_BAD_WILDCARDS (4,5).
+      {"oxm_value_bits_outside_the_mask", kBoth, {},
        FM_ADD "0001 0016 80000a02 0800 80001908 0a000001 ff000000 0000 " APPLY_OUTPUT1,
        Of(4, 5)},
+      // nx_pull_entry__() checks that before it reports an unknown field.
+      {"oxm_unknown_field_with_value_bits_outside_the_mask", kBoth, {},
+       FM_ADD "0001 000c 8000ff04 0001 0000 00000000 " APPLY_OUTPUT1, Of(4, 5)},
       {"oxm_field_before_its_prerequisite", kBoth, {},
        FM_ADD "0001 0009 80001401 06000000 00000000 " APPLY_OUTPUT1, Of(4, 9)},
       {"oxm_ip_field_after_an_arp_eth_type", kBoth, {},
@@ -265,7 +287,7 @@ const std::vector<Case>& corpus() {
       {"output_to_a_port_beyond_ofpp_max", kBoth, {},
        FM_ADD MATCH_ANY APPLY16("0000 0010 0000ff00 ffff 000000000000"), Of(2, 4)},
       // ofpact_check_output_port(): port 0 is below OFPP_MAX (ofproto-dpif's
-      // max_ports), so OVS accepts output:0.  We send OFPBAC_BAD_OUT_PORT.
+      // max_ports), so OVS accepts output:0.
       {"output_to_port_0_accepted", kBoth, {},
        FM_ADD MATCH_ANY APPLY16("0000 0010 00000000 ffff 000000000000"), Silent()},
       // decode_ofpat_set_field(): a masked set_field before 1.5 is
@@ -315,11 +337,10 @@ const std::vector<Case>& corpus() {
       {"bundle_add_unbundlable_message", k15, {},
        BADD15 "00000105 0000 0001 0602 0008 XXXXXXXX", Of(17, 10)},
       // ofp_bundle_open(): opening an id that is open is OFPBFC_BAD_ID (and
-      // drops that bundle).  We send OFPBFC_BUNDLE_EXIST.
+      // drops that bundle).
       {"bundle_open_of_an_open_id", k15, {BCTRL15 "00000106 0000 0001"},
        BCTRL15 "00000106 0000 0001", Of(17, 2)},
       // ofp_bundle_close(): other flags than at open are OFPBFC_BAD_FLAGS.
-      // We close the bundle.
       {"bundle_close_with_other_flags", k15, {BCTRL15 "00000107 0000 0001"},
        BCTRL15 "00000107 0002 0003", Of(17, 7)},
       {"bundle_control_truncated", k15, {}, "vv21 LLLL XXXXXXXX 00000108", Of(1, 6)},
@@ -587,6 +608,53 @@ TEST(MalformedCorpusTable, WellFormedHex) {
     if (c.msg != nullptr) {
       const auto m = assemble(c.msg, 0x06, 1);
       EXPECT_GE(m.size(), 8u) << c.name;
+    }
+  }
+}
+
+// NXT_FLOW_MOD's NXM match goes through the same entry checks as OXM
+// (nx_pull_raw()), plus the cookie pseudo-field; each expectation is what
+// `ovs-ofctl ofp-parse` says of the same OpenFlow 1.0 message.
+TEST(MalformedNxm, NxtFlowModMatchAsOvs) {
+  struct NxCase {
+    const char* name;
+    const char* command;
+    const char* match_len;
+    const char* match;  // padded to 8
+    std::optional<OfpError> want;
+  };
+  const NxCase cases[] = {
+      {"eth_type", "0000", "0006", "00000602 0800 0000", std::nullopt},
+      {"eth_type_with_a_wrong_length", "0000", "0008", "00000604 00000800",
+       OfpError::kMatchBadField},
+      {"in_port_all_ones_mask", "0000", "0008", "00000104 0001 ffff", std::nullopt},
+      {"in_port_partial_mask", "0000", "0008", "00000104 0001 00ff", OfpError::kMatchBadMask},
+      {"two_cookies", "0000", "0018", "00013c08 0000000000000001 00013c08 0000000000000001",
+       OfpError::kMatchDupField},
+      {"unknown_field_then_cookie_bad_wildcards", "0000", "001c",
+       "0000fe04 00000000 00013d10 0000000000000001 0000000000000000 00000000",
+       OfpError::kMatchBadField},
+      {"cookie_bad_wildcards_then_unknown_field", "0000", "001c",
+       "00013d10 0000000000000001 0000000000000000 0000fe04 00000000 00000000",
+       OfpError::kMatchBadWildcards},
+      // An ADD (command & 0xff) with a cookie mask is refused before the
+      // command's table byte is looked at.
+      {"add_to_table_1_with_a_cookie_mask", "0100", "0014",
+       "00013d10 0000000000000001 0000000000000001 00000000", OfpError::kNxmInvalid},
+  };
+  for (const NxCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::string hex = std::string("0104 LLLL 00000001 00002320 0000000d 0000000000000000 ") +
+                            c.command + " 0000 0000 8000 ffffffff ffff 0000 " + c.match_len +
+                            " 000000000000 " + c.match + " 0000 0008 0001 ffff";
+    const auto msg = assemble(hex, 0x01, 1);
+    WireError err;
+    const auto fm = decode_nx_flow_mod(msg, true, dataplane::TlvMap{}, &err);
+    if (c.want) {
+      ASSERT_FALSE(fm.has_value());
+      EXPECT_EQ(ofp_error_name(err.code), std::string(ofp_error_name(*c.want))) << err.message;
+    } else {
+      EXPECT_TRUE(fm.has_value()) << ofp_error_name(err.code) << ": " << err.message;
     }
   }
 }

@@ -87,8 +87,8 @@ TEST(Oxm, MalformedTlvsGetOvsErrors) {
   EXPECT_FALSE(decode_oxm_tlvs(dup, tlv, &e));
   EXPECT_EQ(e.code, MatchError::kDupField);
   EXPECT_EQ(e.offset, 6u);
-  // A mask on eth_type, which takes none.
-  const std::vector<uint8_t> mask = {0x80, 0x00, 0x0b, 0x04, 0x08, 0x00, 0xff, 0xff};
+  // A mask on eth_type, which takes none but all-zeros or all-ones.
+  const std::vector<uint8_t> mask = {0x80, 0x00, 0x0b, 0x04, 0x08, 0x00, 0xff, 0x00};
   EXPECT_FALSE(decode_oxm_tlvs(mask, tlv, &e));
   EXPECT_EQ(e.code, MatchError::kBadMask);
   // tun_metadata0 that the TLV map lacks (OVS: NXFMFC_INVALID_TLV_FIELD).
@@ -101,6 +101,36 @@ TEST(Oxm, MalformedTlvsGetOvsErrors) {
   auto m = decode_oxm_tlvs(ok, tlv, &e);
   ASSERT_TRUE(m.has_value()) << e.message;
   EXPECT_EQ(format_match(*m, tlv), "tcp,tp_dst=80");
+}
+
+// OVS's reading of masks and lengths (nx_pull_entry__(), mf_is_mask_valid(),
+// mf_set()), each checked against `ovs-ofctl ofp-parse` on the same TLVs.
+TEST(Oxm, MasksAndLengthsAsOvsReadsThem) {
+  TlvMap tlv;
+  MatchDecodeError e;
+  auto decode = [&](std::vector<uint8_t> b) { return decode_oxm_tlvs(b, tlv, &e); };
+  // in_port (OXM_OF_IN_PORT, not maskable) with an all-ones mask is in_port=1.
+  auto exact = decode({0x80, 0x00, 0x00, 0x04, 0, 0, 0, 1});
+  auto ones = decode({0x80, 0x00, 0x01, 0x08, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff});
+  ASSERT_TRUE(exact && ones) << e.message;
+  EXPECT_EQ(*ones, *exact);
+  EXPECT_EQ(format_match(*ones, tlv), "in_port=1");
+  // ... and with an all-zeros mask it stays wild.
+  auto zeros = decode({0x80, 0x00, 0x01, 0x08, 0, 0, 0, 0, 0, 0, 0, 0});
+  ASSERT_TRUE(zeros) << e.message;
+  EXPECT_EQ(*zeros, Match{});
+  // Value 1-bits outside the mask: OFPBMC_BAD_WILDCARDS, known field or not.
+  EXPECT_FALSE(decode({0x80, 0x00, 0x01, 0x08, 0, 0, 0, 1, 0, 0, 0, 0}));
+  EXPECT_EQ(e.code, MatchError::kBadWildcards);
+  EXPECT_FALSE(decode({0x80, 0x00, 0xff, 0x04, 0x00, 0x01, 0x00, 0x00}));
+  EXPECT_EQ(e.code, MatchError::kBadWildcards);
+  // eth_type with a 4-byte value is no known field.
+  EXPECT_FALSE(decode({0x80, 0x00, 0x0a, 0x04, 0, 0, 0x08, 0x00}));
+  EXPECT_EQ(e.code, MatchError::kBadField);
+  // A masked eth_type of 5 bytes is read as 2 + 2 (the odd byte ignored).
+  auto odd = decode({0x80, 0x00, 0x0b, 0x05, 0x08, 0x00, 0xff, 0xff, 0x00});
+  ASSERT_TRUE(odd) << e.message;
+  EXPECT_EQ(format_match(*odd, tlv), "ip");
 }
 
 TEST(Oxm, RandomBytesNeverCrash) {
